@@ -1,0 +1,1 @@
+"""Framework-free domain logic. Nothing here imports Django or another jixiao app."""

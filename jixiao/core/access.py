@@ -1,0 +1,101 @@
+"""Roles, the permission vocabulary and what each role may do: one table, read by everyone.
+
+The web views, the API and the management commands all ask ``accounts.permissions.has_perm``,
+which reads this table; nothing else decides who may do what. Later stages add their
+permissions here (``goals.edit``, ``goals.review``, ...) and the permission-matrix test
+checks every route against it.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OFFICE = "office"
+    SECTION = "section"
+    UNIT_EDITOR = "unit_editor"
+    UNIT_LEADER = "unit_leader"
+    AGENCY = "agency"
+    AUDITOR = "auditor"
+    SYSADMIN = "sysadmin"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.OFFICE: "绩效管理股",
+    Role.SECTION: "业务股室审核人",
+    Role.UNIT_EDITOR: "预算单位填报人",
+    Role.UNIT_LEADER: "单位负责人",
+    Role.AGENCY: "第三方机构评价人员",
+    Role.AUDITOR: "审计（只读）",
+    Role.SYSADMIN: "系统管理员",
+}
+
+
+class Reach(StrEnum):
+    """How far a role sees into the unit tree of its region."""
+
+    ALL = "all"  # every unit of the region
+    SECTION = "section"  # the units its finance sections oversee, with their sub-units
+    SUBTREE = "subtree"  # its own unit and the sub-units below it (主管部门)
+    OWN = "own"  # its own unit only
+    NONE = "none"  # no unit's business data
+
+
+PERMISSIONS: dict[str, str] = {
+    "org.view": "查看预算单位、业务股室和预算年度",
+    "org.manage": "维护预算单位、业务股室和预算年度（含导入）",
+    "accounts.view": "查看用户",
+    "accounts.manage": "创建、修改、解锁用户，重置密码",
+    "audit.view": "查阅操作日志",
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.OFFICE: frozenset({"org.view", "org.manage", "audit.view"}),
+    Role.SECTION: frozenset({"org.view"}),
+    Role.UNIT_EDITOR: frozenset({"org.view"}),
+    Role.UNIT_LEADER: frozenset({"org.view"}),
+    Role.AGENCY: frozenset(),
+    # Auditors read all business data and the log, and change nothing.
+    Role.AUDITOR: frozenset({"org.view", "accounts.view", "audit.view"}),
+    # 三员分立: the administrator manages accounts but sees no business data. It sees the
+    # unit tree (master data) only to place users in units.
+    Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),
+}
+
+ROLE_REACH: dict[Role, Reach] = {
+    Role.OFFICE: Reach.ALL,
+    Role.SECTION: Reach.SECTION,
+    Role.UNIT_EDITOR: Reach.OWN,
+    Role.UNIT_LEADER: Reach.SUBTREE,
+    Role.AGENCY: Reach.NONE,
+    Role.AUDITOR: Reach.ALL,
+    Role.SYSADMIN: Reach.NONE,
+}
+
+# Roles tied to a unit, or to a finance section; the account form requires the link.
+UNIT_ROLES = frozenset({Role.UNIT_EDITOR, Role.UNIT_LEADER})
+SECTION_ROLES = frozenset({Role.SECTION})
+
+
+def role_permissions(role: str) -> frozenset[str]:
+    """The permissions of a role; an unknown role has none (fail closed)."""
+    try:
+        return ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return frozenset()
+
+
+def role_reach(role: str) -> Reach:
+    try:
+        return ROLE_REACH[Role(role)]
+    except ValueError:
+        return Reach.NONE
+
+
+def check_vocabulary() -> list[str]:
+    """Problems with the table itself: a role granted a permission nobody defined."""
+    problems = []
+    for role, perms in ROLE_PERMISSIONS.items():
+        problems.extend(f"{role}: unknown permission {p}" for p in sorted(perms - PERMISSIONS.keys()))
+    problems.extend(f"{role}: no reach" for role in Role if role not in ROLE_REACH)
+    problems.extend(f"{role}: no label" for role in Role if role not in ROLE_LABELS)
+    return problems

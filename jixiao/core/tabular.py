@@ -1,0 +1,151 @@
+"""Read the tables units and the integrated budget system hand us: .xlsx, .xls and CSV.
+
+Everything comes out as text cells with the row numbers a person sees in Excel, so that every
+import can report "file, sheet, row, column, value, expected" in Chinese. Numbers are never
+guessed here: a cell is text until an importer's own rule reads it.
+"""
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import python_calamine
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+CSV_SUFFIXES = {".csv"}
+# GB18030 is a superset of GBK and GB2312: what Excel on a Chinese Windows writes.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+class TabularError(ValueError):
+    """The file as a whole cannot be read; the message is Chinese and names the file."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in an imported file, located the way a person finds it in Excel."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str
+    expected: str
+
+    def message(self) -> str:
+        where = [f"文件「{self.file}」"]
+        if self.sheet:
+            where.append(f"工作表「{self.sheet}」")
+        if self.row is not None:
+            where.append(f"第 {self.row} 行")
+        if self.column:
+            where.append(f"「{self.column}」列")
+        seen = f"值为「{self.value}」" if self.value else "为空"
+        return f"{''.join(where)}：{seen}，应为：{self.expected}"
+
+
+@dataclass
+class Row:
+    number: int  # 1-based, as Excel shows it
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass
+class Table:
+    file: str
+    sheet: str | None
+    header_row: int
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    encoding: str | None = None
+
+    def issue(self, row: int | None, column: str | None, value: str, expected: str) -> Issue:
+        return Issue(self.file, self.sheet, row, column, value, expected)
+
+
+def normalize_text(value: str) -> str:
+    """NFKC folds full-width digits and letters pasted from Excel (full-width 012 → 012, ％ → %)."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        # Excel stores every number as a float; 101001.0 is the code 101001.
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return str(value)
+    return normalize_text(str(value))
+
+
+def read_tables(filename: str, data: bytes) -> list[Table]:
+    """Every non-empty sheet of the file as a table whose first non-empty row is the header."""
+    name = PurePath(filename).name
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        text, encoding = _decode_csv(name, data)
+        csv_grid: list[list[str]] = [list(r) for r in csv.reader(io.StringIO(text))]
+        tables = [_to_table(name, None, csv_grid)]
+        tables[0].encoding = encoding
+        return [t for t in tables if t.columns]
+    if suffix in EXCEL_SUFFIXES:
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as exc:
+            raise TabularError(f"文件「{name}」无法读取：不是有效的 Excel 文件（{exc}）") from None
+        tables = []
+        for sheet_name in book.sheet_names:
+            grid = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            table = _to_table(name, sheet_name, grid)
+            if table.columns:
+                tables.append(table)
+        return tables
+    raise TabularError(f"文件「{name}」的类型不受支持：应为 .xlsx、.xls 或 .csv 文件")
+
+
+def _decode_csv(name: str, data: bytes) -> tuple[str, str]:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise TabularError(f"文件「{name}」的编码无法识别：应为 UTF-8 或 GBK/GB18030 编码的 CSV")
+
+
+def _to_table(name: str, sheet: str | None, grid: Sequence[Sequence[object]]) -> Table:
+    header_index = next(
+        (i for i, row in enumerate(grid) if any(cell_text(c) for c in row)),
+        None,
+    )
+    if header_index is None:
+        return Table(name, sheet, 0, [])
+    columns = [cell_text(c) for c in grid[header_index]]
+    table = Table(name, sheet, header_index + 1, columns)
+    for offset, raw in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        texts = [cell_text(c) for c in raw]
+        if not any(texts):
+            continue
+        cells = {col: (texts[i] if i < len(texts) else "") for i, col in enumerate(columns) if col}
+        table.rows.append(Row(offset, cells))
+    return table
+
+
+def missing_columns(table: Table, required: Iterable[str]) -> list[Issue]:
+    """An issue for each required column the header lacks."""
+    return [
+        table.issue(table.header_row, column, "", f"表头应包含「{column}」列")
+        for column in required
+        if column not in table.columns
+    ]

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jixiao.org.demo import build_demo, demo_exists, logins_text
+
+
+class Command(BaseCommand):
+    help = "生成演示区县（株洲市渌口区，91 家预算单位）及各角色演示账号。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="数据库中已有演示区县时跳过")
+        parser.add_argument("--seed", type=int, default=20231, help="随机种子（相同种子生成相同数据）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if demo_exists():
+            if not options["if_empty"]:
+                raise CommandError("演示区县已存在；如需重建，请先删除数据库（var/jixiao.sqlite3）。")
+            self.stdout.write("演示区县已存在，跳过生成。")
+        else:
+            region = build_demo(seed=options["seed"])
+            self.stdout.write(self.style.SUCCESS(f"已生成演示区县：{region}"))
+        self.stdout.write(logins_text())

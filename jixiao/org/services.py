@@ -1,0 +1,209 @@
+"""Writes to the organisation: units, finance sections, fiscal years and their phases."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from jixiao.accounts.permissions import ensure_perm
+from jixiao.audit.services import log_action
+from jixiao.core.errors import DomainError
+from jixiao.org.imports import UnitImportPlan, parse_units
+from jixiao.org.models import FinanceSection, FiscalYear, Phase, PhaseWindow, Region, Unit, UnitKind
+
+
+def unit_import_validate(*, actor: Any, region: Region, filename: str, data: bytes) -> UnitImportPlan:
+    """Step one: read and check the whole file; nothing is written."""
+    ensure_perm(actor, "org.manage", region)
+    return parse_units(region=region, filename=filename, data=data)
+
+
+def unit_import_commit(*, actor: Any, region: Region, filename: str, data: bytes) -> UnitImportPlan:
+    """Step two: validate again against the database as it is now, then write every row in
+    one transaction, or nothing. One audit entry for the import."""
+    ensure_perm(actor, "org.manage", region)
+    with transaction.atomic():
+        # Serialise imports of one region: two at once could each create the same code.
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        plan = parse_units(region=region, filename=filename, data=data)
+        if not plan.ok:
+            return plan
+        units = Unit.objects.with_scope(region=[region.pk])
+        existing = {u.code: u for u in units}
+        for row in plan.rows:
+            unit = existing.get(row.code) or Unit(region=region, code=row.code)
+            unit.name, unit.kind, unit.active, unit.section_id = (
+                row.name,
+                row.kind,
+                row.active,
+                row.section_id,
+            )
+            unit.save()
+            existing[row.code] = unit
+        for row in plan.rows:
+            unit = existing[row.code]
+            parent_id = existing[row.parent_code].pk if row.parent_code else None
+            if unit.parent_id != parent_id:
+                unit.parent_id = parent_id
+                unit.save(update_fields=["parent"])
+        log_action(
+            actor=actor,
+            action="org.units.imported",
+            region=region,
+            data={
+                "file": filename,
+                "created": plan.count("create"),
+                "updated": plan.count("update"),
+                "unchanged": plan.count("unchanged"),
+                "codes": [c.code for c in plan.changes if c.action != "unchanged"][:500],
+            },
+        )
+    return plan
+
+
+def unit_update(
+    *,
+    actor: Any,
+    unit: Unit,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    section: FinanceSection | None,
+    active: bool,
+) -> Unit:
+    ensure_perm(actor, "org.manage", unit)
+    if parent is not None:
+        if parent.region_id != unit.region_id:
+            raise DomainError("主管部门须在同一行政区划内", field="parent")
+        ancestor: Unit | None = parent
+        while ancestor is not None:
+            if ancestor.pk == unit.pk:
+                raise DomainError("主管部门不能是本单位或其下级单位", field="parent")
+            ancestor = ancestor.parent
+    if section is not None and section.region_id != unit.region_id:
+        raise DomainError("业务股室须在同一行政区划内", field="section")
+    new: dict[str, Any] = {
+        "name": name.strip(),
+        "kind": kind,
+        "parent_id": parent.pk if parent else None,
+        "section_id": section.pk if section else None,
+        "active": active,
+    }
+    if not new["name"] or len(new["name"]) > 100:
+        raise DomainError("单位名称不能为空，且不超过 100 个字", field="name")
+    if kind not in UnitKind.values:
+        raise DomainError("单位类型应为行政、事业、乡镇、其他之一", field="kind")
+    changed = {k: [getattr(unit, k), v] for k, v in new.items() if getattr(unit, k) != v}
+    if not changed:
+        return unit
+    with transaction.atomic():
+        locked = Unit.objects.with_scope(region=[unit.region_id]).select_for_update().get(pk=unit.pk)
+        for key, (_, value) in changed.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=list(changed))
+        log_action(actor=actor, action="org.unit.updated", target=locked, data={"changed": changed})
+    return locked
+
+
+def section_save(
+    *,
+    actor: Any,
+    region: Region,
+    section: FinanceSection | None,
+    name: str,
+    duties: str,
+    units: list[Unit],
+) -> FinanceSection:
+    """Create or change a finance section and the set of units it oversees (归口管理)."""
+    ensure_perm(actor, "org.manage", region)
+    name = name.strip()
+    if not name:
+        raise DomainError("股室名称不能为空", field="name")
+    sections = FinanceSection.objects.with_scope(region=[region.pk])
+    if sections.filter(name=name).exclude(pk=section.pk if section else None).exists():
+        raise DomainError(f"已有名为「{name}」的业务股室", field="name")
+    if any(u.region_id != region.pk for u in units):
+        raise DomainError("所选单位须在本行政区划内", field="units")
+    with transaction.atomic():
+        created = section is None
+        if section is None:
+            section = FinanceSection.objects.create(region=region, name=name, duties=duties.strip())
+            before: set[str] = set()
+        else:
+            section = sections.select_for_update().get(pk=section.pk)
+            before = set(section.units.values_list("code", flat=True))
+            section.name, section.duties = name, duties.strip()
+            section.save(update_fields=["name", "duties"])
+        unit_ids = [u.pk for u in units]
+        scoped_units = Unit.objects.with_scope(region=[region.pk])
+        scoped_units.filter(section=section).exclude(pk__in=unit_ids).update(section=None)
+        scoped_units.filter(pk__in=unit_ids).update(section=section)
+        after = {u.code for u in units}
+        log_action(
+            actor=actor,
+            action="org.section.created" if created else "org.section.updated",
+            target=section,
+            data={"name": name, "added": sorted(after - before), "removed": sorted(before - after)},
+        )
+    return section
+
+
+def fiscal_year_create(*, actor: Any, region: Region, year: int) -> FiscalYear:
+    ensure_perm(actor, "org.manage", region)
+    if not 2000 <= year <= 2100:
+        raise DomainError("预算年度应在 2000 至 2100 之间", field="year")
+    if FiscalYear.objects.with_scope(region=[region.pk]).filter(year=year).exists():
+        raise DomainError(f"{year} 年度已存在", field="year")
+    with transaction.atomic():
+        fiscal_year = FiscalYear.objects.create(region=region, year=year)
+        for phase, (start, end) in default_phase_dates(year).items():
+            PhaseWindow.objects.create(fiscal_year=fiscal_year, phase=phase, starts_on=start, ends_on=end)
+        log_action(actor=actor, action="org.fiscal_year.created", target=fiscal_year, data={"year": year})
+    return fiscal_year
+
+
+def default_phase_dates(year: int) -> dict[str, tuple[dt.date, dt.date]]:
+    """A county's usual calendar (DOMAIN.md §3.1), to be adjusted to the bureau's notices:
+    goals with the budget in Y-1's autumn, 批复 early in Y, monitoring of Jan–Aug in September,
+    self-evaluation in Y+1 by the end of April, disclosure within 20 days of 批复."""
+    return {
+        Phase.GOALS: (dt.date(year - 1, 9, 1), dt.date(year - 1, 12, 31)),
+        Phase.APPROVAL: (dt.date(year, 1, 1), dt.date(year, 2, 28)),
+        Phase.MONITORING: (dt.date(year, 9, 1), dt.date(year, 9, 30)),
+        Phase.SELF_EVALUATION: (dt.date(year + 1, 1, 1), dt.date(year + 1, 4, 30)),
+        Phase.DISCLOSURE: (dt.date(year, 1, 1), dt.date(year, 3, 20)),
+    }
+
+
+def fiscal_year_set_phases(
+    *, actor: Any, fiscal_year: FiscalYear, windows: dict[str, tuple[dt.date, dt.date]]
+) -> FiscalYear:
+    ensure_perm(actor, "org.manage", fiscal_year)
+    for phase, (start, end) in windows.items():
+        if phase not in Phase.values:
+            raise DomainError(f"未知阶段「{phase}」")
+        if end < start:
+            raise DomainError(f"「{Phase(phase).label}」的截止日期不能早于开始日期", field=phase)
+    with transaction.atomic():
+        current = {w.phase: w for w in fiscal_year.phases.select_for_update()}
+        changed = {}
+        for phase, (start, end) in windows.items():
+            window = current.get(phase)
+            if window is None:
+                PhaseWindow.objects.create(fiscal_year=fiscal_year, phase=phase, starts_on=start, ends_on=end)
+                changed[phase] = [None, [start.isoformat(), end.isoformat()]]
+            elif (window.starts_on, window.ends_on) != (start, end):
+                changed[phase] = [
+                    [window.starts_on.isoformat(), window.ends_on.isoformat()],
+                    [start.isoformat(), end.isoformat()],
+                ]
+                window.starts_on, window.ends_on = start, end
+                window.save(update_fields=["starts_on", "ends_on"])
+        if changed:
+            log_action(
+                actor=actor,
+                action="org.fiscal_year.phases_updated",
+                target=fiscal_year,
+                data={"changed": changed},
+            )
+    return fiscal_year
