@@ -110,3 +110,9 @@ def unscoped() -> Any:
     """For assertions that read the database directly, outside any request."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Argon2 is right for production and far too slow for hundreds of test logins.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -23,3 +23,18 @@ class ComplexityValidator:
 
     def get_help_text(self) -> str:
         return "密码须至少包含大写字母、小写字母、数字、符号中的三类。"
+
+
+class MinimumLengthValidator:
+    """Django 5.2.19's own message lost its Chinese translation (its msgid changed), so the
+    length rule states itself in Chinese here."""
+
+    def __init__(self, min_length: int = 10) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码长度太短，至少需要 {self.min_length} 个字符", code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要 {self.min_length} 个字符。"

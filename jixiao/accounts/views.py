@@ -145,7 +145,7 @@ def _user_form(request: HttpRequest, editing: User | None = None) -> UserForm:
         initial=initial,
         regions=ctx.regions,
         units=Unit.objects.with_scope(region=[r.pk for r in ctx.regions]).order_by("code"),
-        sections=FinanceSection.objects.with_scope(region=[r.pk for r in ctx.regions]),
+        sections=FinanceSection.objects.with_scope(region=[r.pk for r in ctx.regions]).all(),
         editing=editing,
     )
 

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jixiao.accounts import selectors, services
@@ -111,7 +111,7 @@ def list_users(request: HttpRequest, q: str = "", role: str = "") -> Any:
     return selectors.user_list(actor=request.user, ctx=ctx_of(request), q=q, role=role)
 
 
-@router.get("/users/{user_id}", response=UserOut, summary="用户详情")
+@router.get("/users/{int:user_id}", response=UserOut, summary="用户详情")
 def get_user(request: HttpRequest, user_id: int) -> Any:
     require(request, "accounts.view")
     return selectors.user_get(actor=request.user, ctx=ctx_of(request), pk=user_id)
@@ -133,10 +133,10 @@ def create_user(request: HttpRequest, payload: UserCreateIn) -> Any:
         phone=payload.phone,
         password=payload.password,
     )
-    return 201, user
+    return Status(201, user)
 
 
-@router.put("/users/{user_id}", response=UserOut, summary="修改用户")
+@router.put("/users/{int:user_id}", response=UserOut, summary="修改用户")
 def update_user(request: HttpRequest, user_id: int, payload: UserUpdateIn) -> Any:
     require(request, "accounts.manage")
     user = selectors.user_get(actor=request.user, ctx=ctx_of(request), pk=user_id)

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -116,7 +116,7 @@ def list_units(request: HttpRequest, q: str = "") -> Any:
     return selectors.unit_list(actor=request.user, ctx=ctx_of(request), q=q)
 
 
-@router.get("/units/{unit_id}", response=UnitOut, summary="预算单位详情")
+@router.get("/units/{int:unit_id}", response=UnitOut, summary="预算单位详情")
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
     require(request, "org.view")
     return selectors.unit_get(actor=request.user, ctx=ctx_of(request), pk=unit_id)
@@ -160,7 +160,7 @@ def import_units(request: HttpRequest, file: File[UploadedFile], commit: bool = 
         plan = services.unit_import_commit(actor=request.user, region=region, filename=name, data=data)
     else:
         plan = services.unit_import_validate(actor=request.user, region=region, filename=name, data=data)
-    return (200 if plan.ok else 422), _plan_out(plan, commit and plan.ok)
+    return Status(200 if plan.ok else 422, _plan_out(plan, commit and plan.ok))
 
 
 @router.get("/sections", response=list[SectionOut], summary="业务股室列表")
@@ -169,7 +169,7 @@ def list_sections(request: HttpRequest) -> Any:
     return selectors.section_list(actor=request.user, ctx=ctx_of(request)).prefetch_related("units")
 
 
-@router.get("/sections/{section_id}", response=SectionOut, summary="业务股室详情")
+@router.get("/sections/{int:section_id}", response=SectionOut, summary="业务股室详情")
 def get_section(request: HttpRequest, section_id: int) -> Any:
     require(request, "org.view")
     return selectors.section_get(actor=request.user, ctx=ctx_of(request), pk=section_id)
@@ -195,10 +195,10 @@ def create_section(request: HttpRequest, payload: SectionIn) -> Any:
         duties=payload.duties,
         units=units,
     )
-    return 201, section
+    return Status(201, section)
 
 
-@router.put("/sections/{section_id}", response=SectionOut, summary="修改业务股室及其归口单位")
+@router.put("/sections/{int:section_id}", response=SectionOut, summary="修改业务股室及其归口单位")
 def update_section(request: HttpRequest, section_id: int, payload: SectionIn) -> Any:
     require(request, "org.manage")
     section = selectors.section_get(actor=request.user, ctx=ctx_of(request), pk=section_id)

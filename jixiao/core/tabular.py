@@ -87,7 +87,9 @@ def cell_text(value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         return str(value)
-    return normalize_text(str(value))
+    # Text stays as written (official names use full-width brackets); importers normalise the
+    # cells that hold codes and numbers with ``normalize_text``.
+    return str(value).strip()
 
 
 def read_tables(filename: str, data: bytes) -> list[Table]:

@@ -7,7 +7,7 @@ service commits a clean plan in one transaction. Re-importing the same file chan
 import re
 from dataclasses import dataclass, field
 
-from jixiao.core.tabular import Issue, Table, TabularError, missing_columns, read_tables
+from jixiao.core.tabular import Issue, Table, TabularError, missing_columns, normalize_text, read_tables
 from jixiao.org.models import UNIT_CODE_PATTERN, FinanceSection, Region, Unit, UnitKind
 
 COL_CODE = "单位编码"
@@ -91,7 +91,7 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
     if not table.rows:
         plan.issues.append(table.issue(table.header_row + 1, None, "", "表头下至少有一行单位数据"))
         return plan
-    sections = {s.name: s.pk for s in FinanceSection.objects.with_scope(region=[region.pk])}
+    sections = {s.name: s.pk for s in FinanceSection.objects.with_scope(region=[region.pk]).all()}
     existing = {u.code: u for u in Unit.objects.with_scope(region=[region.pk]).select_related("parent", "section")}
     plan.sets_section = COL_SECTION in table.columns
     plan.sets_active = COL_ACTIVE in table.columns
@@ -115,9 +115,10 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
 def _read_rows(plan: UnitImportPlan, table: Table, sections: dict[str, int]) -> None:
     first_seen: dict[str, int] = {}
     for row in table.rows:
-        code, name = row.get(COL_CODE), row.get(COL_NAME)
-        kind_text, parent = row.get(COL_KIND), row.get(COL_PARENT)
-        section_text, active_text = row.get(COL_SECTION), row.get(COL_ACTIVE)
+        # Codes pasted from Excel come with full-width digits; names keep their own characters.
+        code, name = normalize_text(row.get(COL_CODE)), row.get(COL_NAME)
+        kind_text, parent = normalize_text(row.get(COL_KIND)), normalize_text(row.get(COL_PARENT))
+        section_text, active_text = row.get(COL_SECTION), normalize_text(row.get(COL_ACTIVE))
         issue = table.issue
         if not code:
             plan.issues.append(issue(row.number, COL_CODE, code, "不能为空"))

@@ -28,7 +28,7 @@ def unit_import_commit(*, actor: Any, region: Region, filename: str, data: bytes
         plan = parse_units(region=region, filename=filename, data=data)
         if not plan.ok:
             return plan
-        units = Unit.objects.with_scope(region=[region.pk])
+        units = Unit.objects.with_scope(region=[region.pk]).all()
         existing = {u.code: u for u in units}
         for row in plan.rows:
             unit = existing.get(row.code) or Unit(region=region, code=row.code)
@@ -119,7 +119,7 @@ def section_save(
     name = name.strip()
     if not name:
         raise DomainError("股室名称不能为空", field="name")
-    sections = FinanceSection.objects.with_scope(region=[region.pk])
+    sections = FinanceSection.objects.with_scope(region=[region.pk]).all()
     if sections.filter(name=name).exclude(pk=section.pk if section else None).exists():
         raise DomainError(f"已有名为「{name}」的业务股室", field="name")
     if any(u.region_id != region.pk for u in units):
@@ -135,7 +135,7 @@ def section_save(
             section.name, section.duties = name, duties.strip()
             section.save(update_fields=["name", "duties"])
         unit_ids = [u.pk for u in units]
-        scoped_units = Unit.objects.with_scope(region=[region.pk])
+        scoped_units = Unit.objects.with_scope(region=[region.pk]).all()
         scoped_units.filter(section=section).exclude(pk__in=unit_ids).update(section=None)
         scoped_units.filter(pk__in=unit_ids).update(section=section)
         after = {u.code for u in units}

@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from jixiao.core.tabular import Issue, TabularError, cell_text, read_tables
+from jixiao.core.tabular import Issue, TabularError, cell_text, normalize_text, read_tables
 
 
 def _xlsx(rows: list[list[object]], title: str = "单位") -> bytes:
@@ -25,7 +25,7 @@ def test_xlsx_rows_keep_excel_row_numbers_and_skip_blank_rows() -> None:
     assert table.columns == ["单位编码", "单位名称"]
     assert [(r.number, r.get("单位编码"), r.get("单位名称")) for r in table.rows] == [
         (2, "101001", "甲"),
-        (4, "102", "乙"),
+        (4, "\uff11\uff10\uff12", "乙"),
     ]
 
 
@@ -46,7 +46,8 @@ def test_unreadable_files_are_named_errors() -> None:
 def test_cell_text_reads_excel_floats_as_codes() -> None:
     assert cell_text(101001.0) == "101001"
     assert cell_text(12.5) == "12.5"
-    assert cell_text("\u3000\uff11\uff12\uff13％ ") == "123%"
+    assert cell_text("\u3000株洲市（渌口区） ") == "株洲市（渌口区）"
+    assert normalize_text("\u3000\uff11\uff12\uff13％ ") == "123%"
 
 
 def test_issue_message_names_every_coordinate() -> None:

@@ -1,0 +1,337 @@
+"""Every page and every API operation, for every actor: what the permission table says.
+
+A route that is not in the matrix fails ``test_every_route_is_in_the_matrix``: each new page or
+endpoint must say here who gets 200, who gets 403 (no permission) and who gets 404 (the object
+is outside their reach: another unit, another region, someone else's token).
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jixiao.accounts.models import ApiToken
+from jixiao.accounts.services import token_create
+from jixiao.api.api import api
+from jixiao.org.models import FiscalYear
+from tests.conftest import ACTOR_NAMES, World
+from tests.factories import SectionFactory, UnitFactory, UserFactory
+
+LOGGED_IN = [a for a in ACTOR_NAMES if a != "anonymous"]
+ORG_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor", "sysadmin"]
+
+
+def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    table = dict.fromkeys(ACTOR_NAMES, default)
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+def allowed(
+    actors: list[str], ok: int = 200, anonymous: int = 302, denied: int = 403, **overrides: int
+) -> dict[str, int]:
+    table = expect(denied, anonymous=anonymous)
+    table.update(dict.fromkeys(actors, ok))
+    table.update(overrides)
+    return table
+
+
+@dataclass
+class Case:
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, int]
+    data: Callable[[World, str], Any] | None = None
+    json: bool = False
+    notes: str = ""
+    variants: list["Case"] = field(default_factory=list)
+
+
+def csv_upload(world: World, actor: str) -> dict[str, Any]:
+    data = "单位编码,单位名称,单位类型\n105,株洲市渌口区教育局,行政\n".encode()
+    return {"file": io.BytesIO(data), "name": "units.csv"}
+
+
+def office_token(world: World) -> ApiToken:
+    token, _ = token_create(actor=world.actors["office"], name="推送")
+    return token
+
+
+PAGES: dict[str, Case] = {
+    "home": Case("get", lambda w: reverse("home"), expect(200)),
+    "context_switch": Case(
+        "post", lambda w: reverse("context_switch"), expect(302), data=lambda w, a: {"year": "2026"}
+    ),
+    "login": Case("get", lambda w: reverse("login"), expect(302, anonymous=200)),
+    "logout": Case("post", lambda w: reverse("logout"), expect(302)),
+    "password_change": Case("get", lambda w: reverse("password_change"), expect(200)),
+    "org:unit_list": Case("get", lambda w: reverse("org:unit_list"), allowed(ORG_VIEW)),
+    "org:unit_export": Case("get", lambda w: reverse("org:unit_export"), allowed(ORG_VIEW)),
+    "org:unit_import": Case("get", lambda w: reverse("org:unit_import"), allowed(["office"])),
+    "org:unit_import_commit": Case(
+        "post",
+        lambda w: reverse("org:unit_import_commit"),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"token": "x"},
+    ),
+    "org:unit_detail": Case(
+        "get",
+        lambda w: reverse("org:unit_detail", args=[w.unit_a.pk]),
+        allowed(ORG_VIEW, unit_b_editor=404),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("org:unit_detail", args=[w.unit_a_child.pk]),
+                allowed(ORG_VIEW, unit_a_editor=404, unit_b_editor=404),
+            ),
+            Case(
+                "get",
+                lambda w: reverse("org:unit_detail", args=[w.unit_b.pk]),
+                allowed(ORG_VIEW, section=404, unit_a_editor=404, unit_a_leader=404),
+            ),
+            Case("get", lambda w: reverse("org:unit_detail", args=[w.other_region_unit.pk]), allowed(ORG_VIEW, ok=404)),
+        ],
+    ),
+    "org:unit_edit": Case(
+        "get",
+        lambda w: reverse("org:unit_edit", args=[w.unit_a.pk]),
+        allowed(["office"]),
+        variants=[
+            Case("get", lambda w: reverse("org:unit_edit", args=[w.other_region_unit.pk]), allowed(["office"], ok=404))
+        ],
+    ),
+    "org:section_list": Case("get", lambda w: reverse("org:section_list"), allowed(ORG_VIEW)),
+    "org:section_create": Case("get", lambda w: reverse("org:section_create"), allowed(["office"])),
+    "org:section_detail": Case(
+        "get",
+        lambda w: reverse("org:section_detail", args=[w.section.pk]),
+        allowed(ORG_VIEW),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("org:section_detail", args=[SectionFactory(region=w.other_region).pk]),
+                allowed(ORG_VIEW, ok=404),
+            )
+        ],
+    ),
+    "org:section_edit": Case("get", lambda w: reverse("org:section_edit", args=[w.section.pk]), allowed(["office"])),
+    "org:fiscal_year_list": Case("get", lambda w: reverse("org:fiscal_year_list"), allowed(ORG_VIEW)),
+    "org:fiscal_year_create": Case(
+        "post",
+        lambda w: reverse("org:fiscal_year_create"),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"year": "2027"},
+    ),
+    "org:fiscal_year_edit": Case(
+        "get",
+        lambda w: reverse("org:fiscal_year_edit", args=[w.fiscal_year.pk]),
+        allowed(["office"]),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse(
+                    "org:fiscal_year_edit",
+                    args=[FiscalYear.objects.with_scopes_disabled().get(region=w.other_region).pk],
+                ),
+                allowed(["office"], ok=404),
+            )
+        ],
+    ),
+    "accounts:profile": Case("get", lambda w: reverse("accounts:profile"), expect(200)),
+    "accounts:token_create": Case(
+        "post", lambda w: reverse("accounts:token_create"), expect(302), data=lambda w, a: {"name": "数据推送"}
+    ),
+    "accounts:token_revoke": Case(
+        "post", lambda w: reverse("accounts:token_revoke", args=[office_token(w).pk]), expect(404, office=302)
+    ),
+    "accounts:user_list": Case("get", lambda w: reverse("accounts:user_list"), allowed(["auditor", "sysadmin"])),
+    "accounts:user_create": Case("get", lambda w: reverse("accounts:user_create"), allowed(["sysadmin"])),
+    "accounts:user_detail": Case(
+        "get",
+        lambda w: reverse("accounts:user_detail", args=[w.actors["unit_a_editor"].pk]),
+        allowed(["auditor", "sysadmin"]),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("accounts:user_detail", args=[UserFactory(region=w.other_region).pk]),
+                allowed(["auditor", "sysadmin"], ok=404),
+            )
+        ],
+    ),
+    "accounts:user_edit": Case(
+        "get", lambda w: reverse("accounts:user_edit", args=[w.actors["unit_a_editor"].pk]), allowed(["sysadmin"])
+    ),
+    "accounts:user_reset_password": Case(
+        "post",
+        lambda w: reverse("accounts:user_reset_password", args=[w.actors["unit_a_editor"].pk]),
+        allowed(["sysadmin"], ok=302),
+        data=lambda w, a: {"password": "Temp-Passw0rd!x"},
+    ),
+    "accounts:user_unlock": Case(
+        "post",
+        lambda w: reverse("accounts:user_unlock", args=[w.actors["unit_a_editor"].pk]),
+        allowed(["sysadmin"], ok=302),
+    ),
+    "audit:entry_list": Case("get", lambda w: reverse("audit:entry_list"), allowed(["office", "auditor"])),
+    "audit:object_history": Case(
+        "get",
+        lambda w: reverse("audit:object_history", args=["org.unit", w.unit_a.pk]),
+        allowed(["office", "auditor"]),
+    ),
+    "api-1:openapi-json": Case("get", lambda w: reverse("api-1:openapi-json"), expect(200)),
+    "api-1:openapi-view": Case("get", lambda w: reverse("api-1:openapi-view"), expect(200)),
+    "api-1:api-root": Case("get", lambda w: reverse("api-1:api-root"), expect(404, anonymous=404)),
+}
+
+API_ORG_VIEW = allowed(ORG_VIEW, anonymous=401)
+API: dict[tuple[str, str], Case] = {
+    ("get", "/api/v1/units"): Case("get", lambda w: "/api/v1/units", API_ORG_VIEW),
+    ("get", "/api/v1/units/{unit_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/units/{w.unit_a.pk}",
+        allowed(ORG_VIEW, anonymous=401, unit_b_editor=404),
+        variants=[
+            Case("get", lambda w: f"/api/v1/units/{w.other_region_unit.pk}", allowed(ORG_VIEW, ok=404, anonymous=401))
+        ],
+    ),
+    ("post", "/api/v1/units/import"): Case(
+        "post", lambda w: "/api/v1/units/import", allowed(["office"], anonymous=401), data=csv_upload
+    ),
+    ("get", "/api/v1/sections"): Case("get", lambda w: "/api/v1/sections", API_ORG_VIEW),
+    ("post", "/api/v1/sections"): Case(
+        "post",
+        lambda w: "/api/v1/sections",
+        allowed(["office"], ok=201, anonymous=401),
+        data=lambda w, a: {"name": f"新股室{a}", "unit_codes": ["105"]},
+        json=True,
+    ),
+    ("get", "/api/v1/sections/{section_id}"): Case("get", lambda w: f"/api/v1/sections/{w.section.pk}", API_ORG_VIEW),
+    ("put", "/api/v1/sections/{section_id}"): Case(
+        "put",
+        lambda w: f"/api/v1/sections/{w.section.pk}",
+        allowed(["office"], anonymous=401),
+        data=lambda w, a: {"name": "教科文股", "unit_codes": ["105", "105001"]},
+        json=True,
+    ),
+    ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
+    ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),
+    ("get", "/api/v1/users"): Case("get", lambda w: "/api/v1/users", allowed(["auditor", "sysadmin"], anonymous=401)),
+    ("post", "/api/v1/users"): Case(
+        "post",
+        lambda w: "/api/v1/users",
+        allowed(["sysadmin"], ok=201, anonymous=401),
+        data=lambda w, a: {
+            "username": f"new_{a}",
+            "full_name": "新用户",
+            "role": "unit_editor",
+            "unit_code": "110",
+            "password": "Initial-Passw0rd!",
+        },
+        json=True,
+    ),
+    ("get", "/api/v1/users/{user_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/users/{w.actors['unit_a_editor'].pk}",
+        allowed(["auditor", "sysadmin"], anonymous=401),
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/users/{UserFactory(region=w.other_region).pk}",
+                allowed(["auditor", "sysadmin"], ok=404, anonymous=401),
+            )
+        ],
+    ),
+    ("put", "/api/v1/users/{user_id}"): Case(
+        "put",
+        lambda w: f"/api/v1/users/{w.actors['unit_a_editor'].pk}",
+        allowed(["sysadmin"], anonymous=401),
+        data=lambda w, a: {"full_name": "陈静", "role": "unit_editor", "unit_code": "105"},
+        json=True,
+    ),
+}
+
+
+def _page_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(x for x in (namespace, p.namespace) if x) or None
+                walk(p, ns)
+            elif isinstance(p, URLPattern):
+                names.add(f"{namespace}:{p.name}" if namespace else str(p.name))
+
+    walk(get_resolver(), None)
+    return names
+
+
+def _api_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {(method, path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    api_route_names = {n for n in _page_names() if n.startswith("api-1:")} - {
+        "api-1:openapi-json",
+        "api-1:openapi-view",
+        "api-1:api-root",
+    }
+    pages = _page_names() - api_route_names
+    assert pages - PAGES.keys() == set(), "pages missing from the permission matrix"
+    assert PAGES.keys() - pages == set(), "matrix names pages that do not exist"
+    assert _api_operations() - API.keys() == set(), "API operations missing from the permission matrix"
+    assert API.keys() - _api_operations() == set(), "matrix names API operations that do not exist"
+
+
+def _request(client: Client, case: Case, world: World, actor: str) -> int:
+    url = case.url(world)
+    data = case.data(world, actor) if case.data else None
+    method = getattr(client, case.method)
+    if case.json:
+        return method(url, data=data, content_type="application/json").status_code
+    if data is not None and "file" in data:
+        upload = data["file"]
+        upload.name = data["name"]
+        return method(url, data={"file": upload}).status_code
+    return method(url, data=data or {}).status_code
+
+
+def _run(case: Case, world: World, client_for: Any) -> list[str]:
+    wrong = []
+    for actor in ACTOR_NAMES:
+        for variant in [case, *case.variants]:
+            status = _request(client_for(actor), variant, world, actor)
+            if status != variant.expected[actor]:
+                wrong.append(
+                    f"{actor} {variant.method.upper()} {variant.url(world)}: {status}, expected {variant.expected[actor]}"
+                )
+    return wrong
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_permissions(name: str, world: World, client_for: Any) -> None:
+    assert _run(PAGES[name], world, client_for) == []
+
+
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda op: f"{op[0]} {op[1]}")
+def test_api_permissions(operation: tuple[str, str], world: World, client_for: Any) -> None:
+    assert _run(API[operation], world, client_for) == []
+
+
+def test_api_token_acts_with_its_users_reach(world: World, client: Client) -> None:
+    from jixiao.accounts.services import token_create
+
+    _, key = token_create(actor=world.actors["unit_a_editor"], name="推送")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get(f"/api/v1/units/{world.unit_a.pk}", **auth).status_code == 200
+    assert client.get(f"/api/v1/units/{world.unit_b.pk}", **auth).status_code == 404
+    assert client.get("/api/v1/users", **auth).status_code == 403
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer jx_wrong").status_code == 401
+    listed = client.get("/api/v1/units", **auth).json()["items"]
+    assert [u["code"] for u in listed] == ["105"]
