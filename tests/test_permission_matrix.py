@@ -19,7 +19,7 @@ from jixiao.accounts.services import token_create
 from jixiao.api.api import api
 from jixiao.org.models import FiscalYear
 from tests.conftest import ACTOR_NAMES, World
-from tests.factories import SectionFactory, UnitFactory, UserFactory
+from tests.factories import SectionFactory, UserFactory
 
 LOGGED_IN = [a for a in ACTOR_NAMES if a != "anonymous"]
 ORG_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor", "sysadmin"]
