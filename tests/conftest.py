@@ -116,3 +116,12 @@ def unscoped() -> Any:
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 is right for production and far too slow for hundreds of test logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    # The manifest storage needs `collectstatic` first; tests render pages from a fresh clone.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
