@@ -149,17 +149,17 @@ PAGES: dict[str, Case] = {
     "accounts:token_revoke": Case(
         "post", lambda w: reverse("accounts:token_revoke", args=[office_token(w).pk]), expect(404, office=302)
     ),
-    "accounts:user_list": Case("get", lambda w: reverse("accounts:user_list"), allowed(["auditor", "sysadmin"])),
+    "accounts:user_list": Case("get", lambda w: reverse("accounts:user_list"), allowed(["sysadmin"])),
     "accounts:user_create": Case("get", lambda w: reverse("accounts:user_create"), allowed(["sysadmin"])),
     "accounts:user_detail": Case(
         "get",
         lambda w: reverse("accounts:user_detail", args=[w.actors["unit_a_editor"].pk]),
-        allowed(["auditor", "sysadmin"]),
+        allowed(["sysadmin"]),
         variants=[
             Case(
                 "get",
                 lambda w: reverse("accounts:user_detail", args=[UserFactory(region=w.other_region).pk]),
-                allowed(["auditor", "sysadmin"], ok=404),
+                allowed(["sysadmin"], ok=404),
             )
         ],
     ),
@@ -220,7 +220,7 @@ API: dict[tuple[str, str], Case] = {
     ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
     ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),
-    ("get", "/api/v1/users"): Case("get", lambda w: "/api/v1/users", allowed(["auditor", "sysadmin"], anonymous=401)),
+    ("get", "/api/v1/users"): Case("get", lambda w: "/api/v1/users", allowed(["sysadmin"], anonymous=401)),
     ("post", "/api/v1/users"): Case(
         "post",
         lambda w: "/api/v1/users",
@@ -237,12 +237,12 @@ API: dict[tuple[str, str], Case] = {
     ("get", "/api/v1/users/{user_id}"): Case(
         "get",
         lambda w: f"/api/v1/users/{w.actors['unit_a_editor'].pk}",
-        allowed(["auditor", "sysadmin"], anonymous=401),
+        allowed(["sysadmin"], anonymous=401),
         variants=[
             Case(
                 "get",
                 lambda w: f"/api/v1/users/{UserFactory(region=w.other_region).pk}",
-                allowed(["auditor", "sysadmin"], ok=404, anonymous=401),
+                allowed(["sysadmin"], ok=404, anonymous=401),
             )
         ],
     ),

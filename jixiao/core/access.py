@@ -54,8 +54,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.UNIT_EDITOR: frozenset({"org.view"}),
     Role.UNIT_LEADER: frozenset({"org.view"}),
     Role.AGENCY: frozenset(),
-    # Auditors read all business data and the log, and change nothing.
-    Role.AUDITOR: frozenset({"org.view", "accounts.view", "audit.view"}),
+    # Auditors read all business data and the log, and change nothing. Accounts are the
+    # administrator's alone (issue #2: users and roles, system administrator only); the log
+    # still shows the auditor who did what.
+    Role.AUDITOR: frozenset({"org.view", "audit.view"}),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.
     Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import HttpRequest
 
 from jixiao.core.errors import DomainError
+from jixiao.web.tasks import STAGED_DIR, purge_stale_uploads
 
 _ALLOWED = {".xlsx", ".xlsm", ".xls", ".csv"}
 _SESSION_KEY = "jx_staged_uploads"
@@ -34,10 +36,11 @@ def read_upload(upload: UploadedFile[bytes] | None) -> tuple[str, bytes]:
 
 def stage(request: HttpRequest, kind: str, name: str, data: bytes) -> str:
     token = uuid.uuid4().hex
-    path = default_storage.save(f"imports/{token}{PurePath(name).suffix.lower()}", ContentFile(data))
+    path = default_storage.save(f"{STAGED_DIR}/{token}{PurePath(name).suffix.lower()}", ContentFile(data))
     staged = request.session.get(_SESSION_KEY, {})
     staged[token] = {"kind": kind, "name": name, "path": path}
     request.session[_SESSION_KEY] = staged
+    transaction.on_commit(purge_stale_uploads.enqueue)
     return token
 
 

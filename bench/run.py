@@ -1,0 +1,269 @@
+"""Jixiao's benchmarks: `make bench` (or `.venv/bin/python bench/run.py`).
+
+Builds a throwaway SQLite database with a district of 5,000 units, measures each figure
+against a baseline taken in the same run on the same data, prints a table and writes
+bench/results.json. Figures and targets are explained in bench/README.md.
+"""
+
+import gc
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import django
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+
+# A runner does one repetition and returns the seconds it took.
+Runner = Callable[[], float]
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float
+    ratio: float
+    target: float
+    met: bool
+
+
+def figure(name: str, value: float, unit: str, baseline: float, target: float, digits: int = 2) -> Figure:
+    if digits == 0:
+        value, baseline = round(value), round(baseline)
+    else:
+        value, baseline = round(value, digits), round(baseline, digits)
+    ratio = round(value / baseline, 2) if baseline else float("inf")
+    return Figure(name, value, unit, baseline, ratio, target, ratio <= target)
+
+
+def clock(fn: Callable[[], Any]) -> Runner:
+    def run() -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    return run
+
+
+def paired_median_ms(subject: Runner, baseline: Runner, repeats: int) -> tuple[float, float]:
+    """Median milliseconds of ``subject`` and ``baseline``, alternated so drift hits both."""
+    subject(), baseline()  # warm-up: connection, query compilation, imports
+    times: dict[Runner, list[float]] = {subject: [], baseline: []}
+    for _ in range(repeats):
+        for runner in (baseline, subject):
+            gc.collect()
+            times[runner].append(runner())
+    return statistics.median(times[subject]) * 1000, statistics.median(times[baseline]) * 1000
+
+
+def peak_mb(fn: Callable[[], Any], repeats: int = 3) -> float:
+    """Median peak of Python allocations (tracemalloc) while ``fn`` runs, above what was live
+    before it. Memory held by native code (calamine's Rust side, SQLite) is not traced."""
+    peaks = []
+    for _ in range(repeats):
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        fn()
+        peaks.append(tracemalloc.get_traced_memory()[1] - before)
+        tracemalloc.stop()
+    return statistics.median(peaks) / 2**20
+
+
+def bench(notes: list[str]) -> list[Figure]:
+    import dataset
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django_scopes import scopes_disabled
+
+    from jixiao.accounts.permissions import actor_context, unit_ids_for
+    from jixiao.core.tabular import read_tables
+    from jixiao.org.imports import parse_units
+    from jixiao.org.models import Unit
+    from jixiao.org.selectors import unit_tree
+    from jixiao.org.services import unit_import_commit
+
+    started = time.perf_counter()
+    district = dataset.build_district()
+    region, office, leader = district.region, district.office, district.leader
+    notes.append(f"district: {dataset.TOTAL} units built in {time.perf_counter() - started:.1f} s")
+    figures: list[Figure] = []
+
+    # 1. The unit tree an office user sees: every unit of the region.
+    ctx = actor_context(office, region_id=None, year=None, today_year=2026)
+    assert ctx.region == region and ctx.unit_ids is None
+    units = Unit.objects.with_scopes_disabled().filter(region=region)
+
+    def fetch_rows() -> None:
+        list(units.values("id", "code", "name", "parent_id"))
+
+    rows = unit_tree(actor=office, ctx=ctx, q="")
+    assert len(rows) == dataset.TOTAL, len(rows)
+    ms, base = paired_median_ms(clock(lambda: unit_tree(actor=office, ctx=ctx, q="")), clock(fetch_rows), repeats=9)
+    figures.append(figure("unit_tree_5000", ms, "ms", base, target=6))
+
+    # 2. The units a leader of the education bureau reaches: its subtree of 561.
+    with scopes_disabled():
+        parent_of = dict(units.values_list("id", "parent_id"))
+    expected = _subtree(district.leader_unit.pk, parent_of)
+    assert unit_ids_for(leader, [region.pk]) == expected, "unit_ids_for disagrees with the tree"
+
+    def one_query_subtree() -> None:
+        # The same answer from one query of the region's (id, parent_id) and a walk in memory.
+        _subtree(leader.unit_id, dict(units.values_list("id", "parent_id")))
+
+    ms, base = paired_median_ms(clock(lambda: unit_ids_for(leader, [region.pk])), clock(one_query_subtree), repeats=31)
+    figures.append(figure("unit_ids_subtree_5000", ms, "ms", base, target=3, digits=3))
+    notes.append(f"unit_ids_subtree_5000: subtree of {len(expected)} units")
+
+    # 3. Validating a re-import of 5,000 rows, and its memory.
+    validate_rows, want = dataset.validate_file_rows(district.specs)
+    data = dataset.xlsx(validate_rows)
+    plan = parse_units(region=region, filename="u.xlsx", data=data)
+    assert plan.ok, [i.message() for i in plan.issues[:5]]
+    got = {"create": plan.count_create, "update": plan.count_update, "unchanged": plan.count_unchanged}
+    assert got == want, (got, want)
+    ms, base = paired_median_ms(
+        clock(lambda: parse_units(region=region, filename="u.xlsx", data=data)),
+        clock(lambda: read_tables("u.xlsx", data)),
+        repeats=5,
+    )
+    figures.append(figure("unit_import_validate_5000", ms, "ms", base, target=4))
+    notes.append(
+        f"unit_import_validate_5000: {len(validate_rows)} rows ({got['unchanged']} unchanged, "
+        f"{got['update']} renamed, {got['create']} new), {len(data) / 1024:.0f} KiB .xlsx"
+    )
+    mb = peak_mb(lambda: parse_units(region=region, filename="u.xlsx", data=data))
+    base_mb = peak_mb(lambda: read_tables("u.xlsx", data))
+    figures.append(figure("unit_import_validate_5000_peak_mb", mb, "MB", base_mb, target=3))
+
+    # 4. Committing 5,000 rows of which 1,000 are new, rolled back after each repetition so
+    # every one starts from the same 5,000 units.
+    commit_rows, want = dataset.commit_file_rows(district.specs)
+    data = dataset.xlsx(commit_rows)
+    plan = parse_units(region=region, filename="u.xlsx", data=data)
+    got = {"create": plan.count_create, "update": plan.count_update, "unchanged": plan.count_unchanged}
+    assert plan.ok and got == want, (got, want)
+    written = plan.count_create + plan.count_update
+
+    def commit() -> float:
+        with transaction.atomic():
+            start = time.perf_counter()
+            result = unit_import_commit(actor=office, region=region, filename="u.xlsx", data=data)
+            elapsed = time.perf_counter() - start
+            assert result.ok
+            transaction.set_rollback(True)
+        return elapsed
+
+    ms, base = paired_median_ms(
+        commit, clock(lambda: parse_units(region=region, filename="u.xlsx", data=data)), repeats=3
+    )
+    figures.append(figure("unit_import_commit_5000", ms, "ms", base, target=3))
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            unit_import_commit(actor=office, region=region, filename="u.xlsx", data=data)
+        # Check the commit did what the plan said before the rollback undoes it.
+        with scopes_disabled():
+            assert units.count() == dataset.TOTAL + plan.count_create
+        transaction.set_rollback(True)
+    count = len(queries.captured_queries)
+    figures.append(figure("unit_import_commit_5000_queries", count, "queries", written, target=2.5, digits=0))
+    kinds: dict[str, int] = {}
+    for q in queries.captured_queries:
+        word = q["sql"].split(None, 1)[0].upper()
+        kinds[word] = kinds.get(word, 0) + 1
+    notes.append(
+        f"unit_import_commit_5000: {len(commit_rows)} rows, {plan.count_create} new, "
+        f"{plan.count_unchanged} unchanged; {count} queries = {count / len(commit_rows):.2f} per file row, "
+        f"{count / written:.2f} per unit written; by statement: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    )
+    return figures
+
+
+def _subtree(root: int, parent_of: dict[int, int | None]) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in parent_of.items():
+        children.setdefault(parent, []).append(uid)
+    seen, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return sorted(seen)
+
+
+def print_table(figures: list[Figure], notes: list[str]) -> None:
+    header = ("figure", "value", "unit", "baseline", "ratio", "target", "met")
+    lines = [
+        (
+            f.name,
+            f"{f.value:g}",
+            f.unit,
+            f"{f.baseline:g}",
+            f"{f.ratio:.2f}",
+            f"≤ {f.target:g}",
+            "yes" if f.met else "NO",
+        )
+        for f in figures
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *lines]:
+        print(
+            "  ".join(
+                str(c).rjust(w) if i in (1, 3, 4) else str(c).ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    print()
+    for note in notes:
+        print(f"  {note}")
+
+
+def main() -> int:
+    started = time.perf_counter()
+    var_dir = tempfile.mkdtemp(prefix="jixiao-bench-")
+    os.environ.pop("DATABASE_URL", None)  # always the throwaway SQLite file, never a real server
+    os.environ.update(
+        JIXIAO_VAR_DIR=var_dir,
+        DJANGO_SETTINGS_MODULE="jixiao.settings",
+        JIXIAO_MANIFEST_STATIC="0",
+        JIXIAO_DEBUG="0",
+    )
+    sys.path.insert(0, str(HERE))
+    try:
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        notes: list[str] = []
+        figures = bench(notes)
+        connection.close()
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+    RESULTS.write_text(json.dumps([asdict(f) for f in figures], ensure_ascii=False, indent=2) + "\n")
+    print_table(figures, notes)
+    print(
+        f"\n{len(figures)} figures, {sum(f.met for f in figures)} met; {time.perf_counter() - started:.0f} s; wrote {RESULTS.relative_to(HERE.parent)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
