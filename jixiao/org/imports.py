@@ -92,7 +92,7 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
         plan.issues.append(table.issue(table.header_row + 1, None, "", "表头下至少有一行单位数据"))
         return plan
     sections = {s.name: s.pk for s in FinanceSection.objects.with_scope(region=[region.pk]).all()}
-    existing = {u.code: u for u in Unit.objects.with_scope(region=[region.pk]).select_related("parent", "section")}
+    existing = existing_units(region)
     plan.sets_section = COL_SECTION in table.columns
     plan.sets_active = COL_ACTIVE in table.columns
     _read_rows(plan, table, sections)
@@ -110,6 +110,32 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
             r.active = unit.active
         plan.changes.append(_diff(r, unit, section_names))
     return plan
+
+
+@dataclass(frozen=True)
+class ExistingUnit:
+    """What the import compares against: plain values, no model instances (a province-sized
+    region has tens of thousands of units)."""
+
+    pk: int
+    name: str
+    kind: str
+    parent_code: str
+    section_id: int | None
+    active: bool
+
+
+def existing_units(region: Region) -> dict[str, ExistingUnit]:
+    rows = list(
+        Unit.objects.with_scope(region=[region.pk]).values_list(
+            "pk", "code", "name", "kind", "parent_id", "section_id", "active"
+        )
+    )
+    code_of = {pk: code for pk, code, *_ in rows}
+    return {
+        code: ExistingUnit(pk, name, kind, code_of.get(parent_id, "") if parent_id else "", section_id, active)
+        for pk, code, name, kind, parent_id, section_id, active in rows
+    }
 
 
 def _read_rows(plan: UnitImportPlan, table: Table, sections: dict[str, int]) -> None:
@@ -154,8 +180,8 @@ def _read_rows(plan: UnitImportPlan, table: Table, sections: dict[str, int]) -> 
         )
 
 
-def _check_tree(plan: UnitImportPlan, table: Table, existing: dict[str, Unit]) -> None:
-    parent_of = {code: (u.parent.code if u.parent else "") for code, u in existing.items()}
+def _check_tree(plan: UnitImportPlan, table: Table, existing: dict[str, ExistingUnit]) -> None:
+    parent_of = {code: u.parent_code for code, u in existing.items()}
     parent_of.update({r.code: r.parent_code for r in plan.rows})
     for r in plan.rows:
         if r.parent_code and r.parent_code not in parent_of:
@@ -179,20 +205,22 @@ def _check_tree(plan: UnitImportPlan, table: Table, existing: dict[str, Unit]) -
             code = parent_of.get(code, "")
 
 
-def _diff(r: UnitRow, unit: Unit | None, section_names: dict[int, str]) -> UnitChange:
+KIND_LABELS = dict(UnitKind.choices)
+
+
+def _diff(r: UnitRow, unit: ExistingUnit | None, section_names: dict[int, str]) -> UnitChange:
     if unit is None:
         return UnitChange(r.code, r.name, "create")
-    kinds = dict(UnitKind.choices)
     old = {
         "单位名称": unit.name,
-        "单位类型": kinds.get(unit.kind, unit.kind),
-        "主管部门编码": unit.parent.code if unit.parent else "",
-        "归口业务股室": unit.section.name if unit.section else "",
+        "单位类型": KIND_LABELS.get(unit.kind, unit.kind),
+        "主管部门编码": unit.parent_code,
+        "归口业务股室": section_names.get(unit.section_id, "") if unit.section_id else "",
         "是否启用": "是" if unit.active else "否",
     }
     new = {
         "单位名称": r.name,
-        "单位类型": kinds[r.kind],
+        "单位类型": KIND_LABELS[r.kind],
         "主管部门编码": r.parent_code,
         "归口业务股室": section_names.get(r.section_id, "") if r.section_id else "",
         "是否启用": "是" if r.active else "否",

@@ -40,7 +40,14 @@ def unit_tree(*, actor: Any, ctx: ActorContext, q: str = "") -> list[dict[str, A
     A unit whose parent is not visible is shown as a root; a search keeps the matching units
     and their visible ancestors so the tree still reads.
     """
-    units = list(unit_list(actor=actor, ctx=ctx))
+    # Plain rows and a dict of the few sections: joining parent and section for every unit
+    # would cost most of the page's time in a large region (bench/: unit_tree_5000).
+    units = list(
+        unit_list(actor=actor, ctx=ctx)
+        .select_related(None)
+        .only("id", "code", "name", "kind", "parent_id", "section_id", "active")
+    )
+    sections = {s.pk: s for s in FinanceSection.objects.with_scope(region=ctx.region_ids).all()}
     by_id = {u.pk: u for u in units}
     keep = set(by_id)
     if q:
@@ -61,7 +68,14 @@ def unit_tree(*, actor: Any, ctx: ActorContext, q: str = "") -> list[dict[str, A
 
     def walk(parent: int | None, depth: int) -> None:
         for u in sorted(children.get(parent, []), key=lambda x: x.code):
-            rows.append({"unit": u, "depth": depth, "has_children": bool(children.get(u.pk))})
+            rows.append(
+                {
+                    "unit": u,
+                    "section": sections.get(u.section_id) if u.section_id else None,
+                    "depth": depth,
+                    "has_children": bool(children.get(u.pk)),
+                }
+            )
             walk(u.pk, depth + 1)
 
     walk(None, 0)

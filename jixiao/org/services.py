@@ -28,24 +28,7 @@ def unit_import_commit(*, actor: Any, region: Region, filename: str, data: bytes
         plan = parse_units(region=region, filename=filename, data=data)
         if not plan.ok:
             return plan
-        units = Unit.objects.with_scope(region=[region.pk]).all()
-        existing = {u.code: u for u in units}
-        for row in plan.rows:
-            unit = existing.get(row.code) or Unit(region=region, code=row.code)
-            unit.name, unit.kind, unit.active, unit.section_id = (
-                row.name,
-                row.kind,
-                row.active,
-                row.section_id,
-            )
-            unit.save()
-            existing[row.code] = unit
-        for row in plan.rows:
-            unit = existing[row.code]
-            parent_id = existing[row.parent_code].pk if row.parent_code else None
-            if unit.parent_id != parent_id:
-                unit.parent_id = parent_id
-                unit.save(update_fields=["parent"])
+        _write_plan(region, plan)
         log_action(
             actor=actor,
             action="org.units.imported",
@@ -59,6 +42,50 @@ def unit_import_commit(*, actor: Any, region: Region, filename: str, data: bytes
             },
         )
     return plan
+
+
+def _write_plan(region: Region, plan: UnitImportPlan) -> None:
+    """Write only what changes, in bulk: a re-import of an unchanged file writes nothing.
+
+    New units are created a tree level at a time, parents first, so each is born with its
+    parent and needs no second write.
+    """
+    action = {c.code: c.action for c in plan.changes}
+    units = Unit.objects.with_scope(region=[region.pk])
+    ids = dict(units.values_list("code", "pk"))
+    pending = [r for r in plan.rows if action[r.code] == "create"]
+    while pending:
+        ready = [r for r in pending if not r.parent_code or r.parent_code in ids]
+        units.bulk_create(
+            [
+                Unit(
+                    region=region,
+                    code=r.code,
+                    name=r.name,
+                    kind=r.kind,
+                    section_id=r.section_id,
+                    active=r.active,
+                    parent_id=ids[r.parent_code] if r.parent_code else None,
+                )
+                for r in ready
+            ],
+            batch_size=500,
+        )
+        ids.update(units.filter(code__in=[r.code for r in ready]).values_list("code", "pk"))
+        pending = [r for r in pending if r.code not in ids]
+    updates = [
+        Unit(
+            pk=ids[r.code],
+            name=r.name,
+            kind=r.kind,
+            section_id=r.section_id,
+            active=r.active,
+            parent_id=ids[r.parent_code] if r.parent_code else None,
+        )
+        for r in plan.rows
+        if action[r.code] == "update"
+    ]
+    units.bulk_update(updates, ["name", "kind", "section_id", "active", "parent_id"], batch_size=200)
 
 
 def unit_update(

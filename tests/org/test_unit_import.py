@@ -61,8 +61,14 @@ def test_import_creates_updates_and_reimport_changes_nothing(world: World) -> No
     assert after["130"][0] == "株洲市渌口区统计局"  # full-width code digits read as digits
     entries = AuditEntry.objects.filter(action="org.units.imported")
     assert entries.count() == 1 and entries.get().data["created"] == 4
-    again = services.unit_import_commit(actor=office, region=world.region, filename="单位.xlsx", data=data)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        again = services.unit_import_commit(actor=office, region=world.region, filename="单位.xlsx", data=data)
     assert (again.count_create, again.count_update, again.count_unchanged) == (0, 0, 5)
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE")) and "org_unit" in q["sql"]]
+    assert writes == []
     assert units(world) == after
 
 
