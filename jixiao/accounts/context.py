@@ -5,15 +5,16 @@ from django.urls import reverse
 
 from jixiao.accounts.permissions import has_perm
 
-# (label, icon, url name, permission; None = any logged-in user). One list draws the menu;
-# every page is reachable from here or from a page listed here.
-NAVIGATION: list[tuple[str, str, str, str | None]] = [
-    ("首页", "house", "home", None),
-    ("预算单位", "diagram-3", "org:unit_list", "org.view"),
-    ("业务股室", "people", "org:section_list", "org.view"),
-    ("预算年度", "calendar3", "org:fiscal_year_list", "org.view"),
-    ("用户管理", "person-gear", "accounts:user_list", "accounts.view"),
-    ("操作日志", "journal-text", "audit:entry_list", "audit.view"),
+# (label, icon, url name, permission (None = any logged-in user), the view-name prefix that
+# marks the item current). One list draws the menu; every page is reachable from here or
+# from a page listed here.
+NAVIGATION: list[tuple[str, str, str, str | None, str]] = [
+    ("首页", "house", "home", None, "home"),
+    ("预算单位", "diagram-3", "org:unit_list", "org.view", "org:unit_"),
+    ("业务股室", "people", "org:section_list", "org.view", "org:section_"),
+    ("预算年度", "calendar3", "org:fiscal_year_list", "org.view", "org:fiscal_year_"),
+    ("用户管理", "person-gear", "accounts:user_list", "accounts.view", "accounts:user_"),
+    ("操作日志", "journal-text", "audit:entry_list", "audit.view", "audit:"),
 ]
 
 
@@ -23,9 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
-    for label, icon, name, perm in NAVIGATION:
+    for label, icon, name, perm, prefix in NAVIGATION:
         if perm is None or has_perm(user, perm):
-            app = name.split(":")[0]
-            active = current == name or (":" in name and current.startswith(app + ":"))
+            active = current == prefix if prefix == "home" else current.startswith(prefix)
             items.append({"label": label, "icon": icon, "url": reverse(name), "active": active})
     return {"nav_items": items, "jx": getattr(request, "jx", None)}

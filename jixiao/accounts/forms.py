@@ -61,12 +61,16 @@ class UserForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none())
     unit = forms.ModelChoiceField(
-        label="所在单位（填报人、单位负责人必填）", queryset=Unit.objects.none(), required=False
+        label="所在单位（填报人、单位负责人必填）",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="（不属于预算单位）",
     )
     section = forms.ModelChoiceField(
         label="所在股室（业务股室审核人必填）",
         queryset=FinanceSection.objects.none(),
         required=False,
+        empty_label="（不属于业务股室）",
     )
     organization = forms.CharField(label="所在机构（第三方机构人员填写）", max_length=100, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)

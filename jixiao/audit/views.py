@@ -13,7 +13,7 @@ from jixiao.web.pagination import paginate, querystring_without_page
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label="操作人", required=False)
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位")
     action = forms.ChoiceField(label="操作", required=False)
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -8,8 +8,12 @@ from jixiao.org.models import FinanceSection, Phase, Unit, UnitKind
 class UnitForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=100)
     kind = forms.ChoiceField(label="单位类型", choices=UnitKind.choices)
-    parent = forms.ModelChoiceField(label="主管部门", queryset=Unit.objects.none(), required=False)
-    section = forms.ModelChoiceField(label="归口业务股室", queryset=FinanceSection.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label="主管部门", queryset=Unit.objects.none(), required=False, empty_label="（本单位为主管部门）"
+    )
+    section = forms.ModelChoiceField(
+        label="归口业务股室", queryset=FinanceSection.objects.none(), required=False, empty_label="（未设置）"
+    )
     active = forms.BooleanField(label="启用", required=False)
 
     def __init__(self, *args: Any, units: Any, sections: Any, **kwargs: Any) -> None:

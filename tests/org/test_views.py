@@ -117,3 +117,10 @@ def test_unit_export_is_the_import_layout(world: World, client_for: Any) -> None
     assert table.columns == ["单位编码", "单位名称", "单位类型", "主管部门编码", "归口业务股室", "是否启用"]
     assert [r.get("单位编码") for r in table.rows] == ["105", "105001"]
     assert io.BytesIO(response.content).read(2) == b"PK"
+
+
+def test_the_menu_marks_exactly_the_current_page(world: World, client_for: Any) -> None:
+    page = client_for("office").get(f"/org/units/{world.unit_a.pk}/").content.decode()
+    nav = page.split('<ul class="navbar-nav')[1].split("</ul>")[0]
+    assert nav.count('aria-current="page"') == 1
+    assert 'aria-current="page" href="/org/units/"' in nav

@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -37,3 +38,11 @@ def wan(value: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def json_text(value: Any) -> str:
+    """An audit entry's details as readable JSON (Chinese shown as Chinese)."""
+    if value in (None, "", {}):
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
