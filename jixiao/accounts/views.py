@@ -18,6 +18,7 @@ from jixiao.core.access import PERMISSIONS, ROLE_LABELS, ROLE_PERMISSIONS, Role
 from jixiao.core.errors import DomainError
 from jixiao.org.models import FinanceSection, Unit
 from jixiao.web.decorators import ctx_of, require_perm
+from jixiao.web.forms import add_domain_error
 from jixiao.web.pagination import paginate, querystring_without_page
 
 
@@ -38,7 +39,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, "密码已修改。")
@@ -169,7 +170,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 password=d["password"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"用户「{account}」已创建，首次登录须修改密码。")
             return redirect("accounts:user_detail", pk=account.pk)
@@ -197,7 +198,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 is_active=d["is_active"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "用户信息已保存。")
             return redirect("accounts:user_detail", pk=account.pk)

@@ -15,6 +15,7 @@ from jixiao.org.models import FinanceSection, Phase, Unit, UnitKind
 from jixiao.web import uploads
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.excel import xlsx_bytes
+from jixiao.web.forms import add_domain_error
 
 IMPORT_KIND = "org.units"
 
@@ -75,7 +76,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 active=d["active"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "单位信息已保存。")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -228,7 +229,7 @@ def _section_save(request: HttpRequest, section: FinanceSection | None) -> HttpR
                 units=list(d["units"]),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"业务股室「{saved.name}」已保存。")
             return redirect("org:section_detail", pk=saved.pk)
