@@ -4,7 +4,7 @@ served from local static files (``ninja`` in INSTALLED_APPS)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from jixiao.api import accounts, org
 from jixiao.api.auth import AUTH
@@ -17,6 +17,8 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api-1",
     docs_url="/docs",
+    # No validator badge: Swagger UI would fetch it from the internet.
+    docs=Swagger(settings={"validatorUrl": None}),
     docs_decorator=login_required,
 )
 api.add_router("/", org.router)

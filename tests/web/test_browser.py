@@ -84,3 +84,18 @@ def test_unit_search_filters_the_tree_while_typing(world: World, live_server: An
     assert "株洲市渌口区第一中学" in rows and "株洲市渌口区教育局" in rows and "公安局" not in rows
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "units-search-office.png"), full_page=True)
+
+
+def test_api_docs_render_from_local_files(world: World, live_server: Any, browser_page: Any) -> None:
+    page = browser_page
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.get_by_text("/api/v1/units/import", exact=True).wait_for()
+    assert all(url.startswith(live_server.url) for url in requests), [
+        u for u in requests if not u.startswith(live_server.url)
+    ]
