@@ -124,3 +124,28 @@ def test_the_menu_marks_exactly_the_current_page(world: World, client_for: Any) 
     nav = page.split('<ul class="navbar-nav')[1].split("</ul>")[0]
     assert nav.count('aria-current="page"') == 1
     assert 'aria-current="page" href="/org/units/"' in nav
+
+
+@pytest.mark.parametrize("url", ["/org/units/", "/org/sections/", "/audit/", "/api/v1/units", "/accounts/users/"])
+def test_list_pages_do_not_query_per_row(url: str, world: World, client_for: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.audit.services import log_action
+    from tests.factories import UnitFactory, UserFactory
+
+    actor = "sysadmin" if url.startswith("/accounts") else "office"
+    client = client_for(actor)
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(20):
+        unit = UnitFactory(region=world.region, code=f"9{n:02d}", parent=world.unit_b, section=world.section)
+        UserFactory(region=world.region, role="unit_editor", unit=unit)
+        log_action(actor=world.actors["office"], action="org.unit.updated", target=unit)
+    assert count() == before
