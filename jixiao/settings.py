@@ -115,7 +115,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {
         "NAME": "jixiao.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -182,8 +185,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-
-NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {
     "version": 1,

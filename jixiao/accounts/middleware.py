@@ -4,6 +4,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -76,7 +77,7 @@ class IdleTimeoutMiddleware:
                 messages.info(request, f"您已超过 {settings.IDLE_TIMEOUT_MINUTES} 分钟未操作，请重新登录。")
                 if request.path.startswith(_API_PREFIX):
                     return JsonResponse({"detail": "会话已超时，请重新登录"}, status=401)
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -238,7 +238,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
             actor=actor,
             action="accounts.token.created",
             target=actor,
-            data={"token": token.prefix, "name": token.name},
+            data={"prefix": token.prefix, "name": token.name},
         )
     return token, key
 
@@ -251,7 +251,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
-        log_action(actor=actor, action="accounts.token.revoked", target=actor, data={"token": token.prefix})
+        log_action(actor=actor, action="accounts.token.revoked", target=actor, data={"prefix": token.prefix})
     return token
 
 

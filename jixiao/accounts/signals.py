@@ -1,4 +1,5 @@
-"""Login and logout leave an audit entry whichever door they came through (pages, admin)."""
+"""Login and logout leave an audit entry whichever way they happen (the login page, the
+idle timeout, or any later door that calls Django's login and logout)."""
 
 from typing import Any
 

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView
@@ -26,6 +29,14 @@ class JixiaoLoginView(LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "lockout_attempts": settings.LOCKOUT_ATTEMPTS,
+            "lockout_minutes": settings.LOCKOUT_MINUTES,
+            "idle_minutes": settings.IDLE_TIMEOUT_MINUTES,
+        }
 
 
 @require_perm(None)

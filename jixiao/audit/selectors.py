@@ -25,8 +25,10 @@ def entry_list(
         entries = entries.filter(Q(actor_name__icontains=user) | Q(actor__full_name__icontains=user))
     if unit_id is not None:
         entries = entries.filter(unit_id=unit_id)
-    if action:
+    if action.endswith("."):
         entries = entries.filter(action__startswith=action)
+    elif action:
+        entries = entries.filter(action=action)
     if date_from is not None:
         entries = entries.filter(time__gte=_start_of(date_from))
     if date_to is not None:

@@ -26,7 +26,7 @@ class AuditFilterForm(forms.Form):
         fields["action"].choices = (
             [("", "全部")]
             + [(code, f"{label}（{code}）") for code, label in sorted(ACTIONS.items())]
-            + [(p, f"{p}.*") for p in prefixes if p not in ACTIONS]
+            + [(f"{p}.", f"{p}.*") for p in prefixes]
         )
 
 

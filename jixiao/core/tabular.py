@@ -22,7 +22,13 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class TabularError(ValueError):
-    """The file as a whole cannot be read; the message is Chinese and names the file."""
+    """The file as a whole cannot be read; the message is Chinese and names the file,
+    ``reason`` says what is wrong without it (for an ``Issue`` that names the file itself)."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"文件「{file}」{reason}")
+        self.file = file
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,9 @@ class Issue:
     expected: str
 
     def message(self) -> str:
+        if self.row is None and self.column is None and not self.value:
+            # A problem with the file as a whole: ``expected`` reads on from the file's name.
+            return f"文件「{self.file}」{self.expected}"
         where = [f"文件「{self.file}」"]
         if self.sheet:
             where.append(f"工作表「{self.sheet}」")
@@ -106,7 +115,7 @@ def read_tables(filename: str, data: bytes) -> list[Table]:
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:
-            raise TabularError(f"文件「{name}」无法读取：不是有效的 Excel 文件（{exc}）") from None
+            raise TabularError(name, f"无法读取：不是有效的 Excel 文件（{exc}）") from None
         tables = []
         for sheet_name in book.sheet_names:
             grid = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
@@ -114,7 +123,7 @@ def read_tables(filename: str, data: bytes) -> list[Table]:
             if table.columns:
                 tables.append(table)
         return tables
-    raise TabularError(f"文件「{name}」的类型不受支持：应为 .xlsx、.xls 或 .csv 文件")
+    raise TabularError(name, "类型不受支持：应为 .xlsx、.xls 或 .csv 文件")
 
 
 def _decode_csv(name: str, data: bytes) -> tuple[str, str]:
@@ -123,7 +132,7 @@ def _decode_csv(name: str, data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise TabularError(f"文件「{name}」的编码无法识别：应为 UTF-8 或 GBK/GB18030 编码的 CSV")
+    raise TabularError(name, "编码无法识别：应为 UTF-8 或 GBK/GB18030 编码的 CSV")
 
 
 def _to_table(name: str, sheet: str | None, grid: Sequence[Sequence[object]]) -> Table:

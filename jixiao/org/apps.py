@@ -12,7 +12,6 @@ class OrgConfig(AppConfig):
         register_actions(
             {
                 "org.units.imported": "导入预算单位",
-                "org.unit.created": "新增预算单位",
                 "org.unit.updated": "修改预算单位",
                 "org.section.created": "新增业务股室",
                 "org.section.updated": "修改业务股室",

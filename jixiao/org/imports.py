@@ -51,6 +51,7 @@ class UnitImportPlan:
     issues: list[Issue] = field(default_factory=list)
     changes: list[UnitChange] = field(default_factory=list)
     # A column left out of the file leaves that field as it is; a blank cell in it clears it.
+    sets_parent: bool = False
     sets_section: bool = False
     sets_active: bool = False
 
@@ -79,12 +80,12 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
     try:
         tables = read_tables(filename, data)
     except TabularError as exc:
-        plan.issues.append(Issue(filename, None, None, None, "", str(exc)))
+        plan.issues.append(Issue(filename, None, None, None, "", exc.reason))
         return plan
     table = next((t for t in tables if all(c in t.columns for c in REQUIRED)), None)
     if table is None:
         if not tables:
-            plan.issues.append(Issue(filename, None, None, None, "", "文件中至少有一行表头和一行数据"))
+            plan.issues.append(Issue(filename, None, None, None, "", "没有内容：至少需要一行表头和一行数据"))
         else:
             plan.issues.extend(missing_columns(tables[0], REQUIRED))
         return plan
@@ -93,11 +94,15 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
         return plan
     sections = {s.name: s.pk for s in FinanceSection.objects.with_scope(region=[region.pk]).all()}
     existing = existing_units(region)
+    plan.sets_parent = COL_PARENT in table.columns
     plan.sets_section = COL_SECTION in table.columns
     plan.sets_active = COL_ACTIVE in table.columns
     _read_rows(plan, table, sections)
     if plan.issues:
         return plan
+    if not plan.sets_parent:
+        for r in plan.rows:
+            r.parent_code = existing[r.code].parent_code if r.code in existing else ""
     _check_tree(plan, table, existing)
     if plan.issues:
         return plan

@@ -10,7 +10,7 @@ from jixiao.accounts.permissions import has_perm
 from jixiao.core.errors import DomainError
 from jixiao.org import selectors, services
 from jixiao.org.forms import FiscalYearForm, PhasesForm, SectionForm, UnitForm, UploadForm
-from jixiao.org.imports import COLUMNS, REQUIRED
+from jixiao.org.imports import COLUMNS, REQUIRED, UnitImportPlan
 from jixiao.org.models import FinanceSection, Phase, Unit, UnitKind
 from jixiao.web import uploads
 from jixiao.web.decorators import ctx_of, require_perm
@@ -105,23 +105,15 @@ def unit_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_perm("org.manage")
-def unit_import(request: HttpRequest) -> HttpResponse:
-    """Step one: upload, validate, and show what would change (or every error)."""
-    ctx = ctx_of(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    plan, token = None, None
-    if request.method == "POST" and form.is_valid():
-        try:
-            name, data = uploads.read_upload(form.cleaned_data["file"])
-            plan = services.unit_import_validate(
-                actor=request.user, region=ctx.current_region, filename=name, data=data
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            if plan.ok:
-                token = uploads.stage(request, IMPORT_KIND, name, data)
+def _import_kind(request: HttpRequest) -> str:
+    # The staged file is tied to the region it was checked against: switching region between
+    # preview and commit must not send it into another region.
+    return f"{IMPORT_KIND}:{ctx_of(request).current_region.pk}"
+
+
+def _import_page(
+    request: HttpRequest, form: UploadForm, plan: UnitImportPlan | None, token: str | None
+) -> HttpResponse:
     return render(
         request,
         "org/unit_import.html",
@@ -136,37 +128,46 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_perm("org.manage")
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Step one: upload, validate, and show what would change (or every error)."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    plan, token = None, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            name, data = uploads.read_upload(form.cleaned_data["file"])
+            plan = services.unit_import_validate(
+                actor=request.user, region=ctx_of(request).current_region, filename=name, data=data
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if plan.ok:
+                token = uploads.stage(request, _import_kind(request), name, data)
+    return _import_page(request, form, plan, token)
+
+
 @require_POST
 @require_perm("org.manage")
 def unit_import_commit(request: HttpRequest) -> HttpResponse:
     """Step two: validate the staged file again and write all of it, or nothing."""
-    ctx = ctx_of(request)
     token = request.POST.get("token", "")
     try:
-        name, data = uploads.take(request, IMPORT_KIND, token)
+        name, data = uploads.take(request, _import_kind(request), token)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("org:unit_import")
-    plan = services.unit_import_commit(actor=request.user, region=ctx.current_region, filename=name, data=data)
+    plan = services.unit_import_commit(
+        actor=request.user, region=ctx_of(request).current_region, filename=name, data=data
+    )
     if not plan.ok:
         # The database changed since the preview; nothing was written.
         messages.error(request, "数据已发生变化，重新校验未通过，未导入任何数据。")
-        return render(
-            request,
-            "org/unit_import.html",
-            {
-                "form": UploadForm(),
-                "plan": plan,
-                "token": None,
-                "columns": COLUMNS,
-                "required": REQUIRED,
-            },
-        )
+        return _import_page(request, UploadForm(), plan, None)
     uploads.discard(request, token)
     messages.success(
         request,
-        f"导入完成：新增 {plan.count('create')} 个单位，更新 {plan.count('update')} 个，"
-        f"{plan.count('unchanged')} 个无变化。",
+        f"导入完成：新增 {plan.count_create} 个单位，更新 {plan.count_update} 个，{plan.count_unchanged} 个无变化。",
     )
     return redirect("org:unit_list")
 
@@ -211,7 +212,8 @@ def _section_form(request: HttpRequest, section: FinanceSection | None) -> Secti
     return SectionForm(
         request.POST or None,
         initial=initial,
-        units=selectors.unit_list(actor=request.user, ctx=ctx, include_inactive=False),
+        # Inactive units stay listed: leaving them out would drop them from the section on save.
+        units=selectors.unit_list(actor=request.user, ctx=ctx),
     )
 
 

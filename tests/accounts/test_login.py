@@ -102,3 +102,9 @@ def test_secure_cookies_and_headers_over_https(settings: Any, world: World, clie
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_login_page_states_the_configured_limits(settings: Any, world: World, client: Client) -> None:
+    settings.LOCKOUT_ATTEMPTS, settings.LOCKOUT_MINUTES, settings.IDLE_TIMEOUT_MINUTES = 3, 20, 10
+    page = client.get("/login/").content.decode()
+    assert "连续 3 次输错密码，账户将锁定 20 分钟；10 分钟未操作将自动退出" in page

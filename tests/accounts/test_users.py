@@ -132,3 +132,10 @@ def test_api_creates_users_with_the_same_rules(world: World, client_for: Any) ->
         content_type="application/json",
     )
     assert good.status_code == 201 and good.json()["unit_code"] == "110" and good.json()["must_change_password"]
+
+
+def test_token_audit_entries_name_the_token_by_its_prefix(world: World) -> None:
+    token, key = services.token_create(actor=world.actors["office"], name="推送")
+    entry = AuditEntry.objects.get(action="accounts.token.created")
+    assert entry.data == {"prefix": token.prefix, "name": "推送"} and key.startswith(token.prefix)
+    assert key not in str(entry.data)

@@ -41,3 +41,10 @@ def test_other_regions_entries_stay_hidden(world: World, client_for: Any) -> Non
     log_action(actor=None, action="org.unit.updated", target=world.other_region_unit, actor_name="外区")
     page = rows(client_for("auditor"), "/audit/")
     assert "株洲市天元区教育局" not in page
+
+
+def test_action_filter_tells_a_prefix_from_a_longer_code(world: World, client_for: Any) -> None:
+    log_action(actor=world.actors["office"], action="org.unit.updated", target=world.unit_a)
+    log_action(actor=world.actors["office"], action="org.units.imported", region=world.region, data={"created": 1})
+    page = rows(client_for("office"), "/audit/", {"action": "org.unit."})
+    assert "修改预算单位" in page and "导入预算单位" not in page

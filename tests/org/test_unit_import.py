@@ -179,3 +179,33 @@ def test_api_import_validates_then_commits(world: World, client_for: Any) -> Non
     done = client.post("/api/v1/units/import?commit=true", {"file": upload})
     assert done.status_code == 200 and done.json()["committed"] is True and done.json()["created"] == 4
     assert "120" in units(world)
+
+
+def test_a_file_without_the_parent_column_keeps_the_tree(world: World) -> None:
+    data = "单位编码,单位名称,单位类型\n105001,株洲市渌口区第一中学,事业\n".encode()
+    plan = services.unit_import_commit(actor=world.actors["office"], region=world.region, filename="u.csv", data=data)
+    assert plan.ok and plan.count_unchanged == 1
+    assert units(world)["105001"][2] == "105"
+
+
+def test_file_level_problems_read_as_one_sentence(world: World) -> None:
+    plan = services.unit_import_validate(
+        actor=world.actors["office"], region=world.region, filename="u.xlsx", data=b"junk"
+    )
+    assert plan.issues[0].message().startswith("文件「u.xlsx」无法读取：不是有效的 Excel 文件")
+    empty = services.unit_import_validate(actor=world.actors["office"], region=world.region, filename="u.csv", data=b"")
+    assert empty.issues[0].message() == "文件「u.csv」没有内容：至少需要一行表头和一行数据"
+
+
+def test_a_staged_file_stays_with_the_region_it_was_checked_for(world: World, client_for: Any) -> None:
+    world.other_region.parent = world.region
+    world.other_region.save()
+    client = client_for("office")
+    upload = io.BytesIO(xlsx(GOOD))
+    upload.name = "u.xlsx"
+    page = client.post("/org/units/import/", {"file": upload}).content.decode()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    client.post("/context/", {"region": world.other_region.pk})
+    response = client.post("/org/units/import/commit/", {"token": token}, follow=True)
+    assert "导入文件已失效" in response.content.decode()
+    assert "120" not in units(world)

@@ -149,3 +149,11 @@ def test_list_pages_do_not_query_per_row(url: str, world: World, client_for: Any
         UserFactory(region=world.region, role="unit_editor", unit=unit)
         log_action(actor=world.actors["office"], action="org.unit.updated", target=unit)
     assert count() == before
+
+
+def test_saving_a_section_keeps_its_inactive_units(world: World, client_for: Any) -> None:
+    with scopes_disabled():
+        world.unit_a_child.active = False
+        world.unit_a_child.save()
+    page = client_for("office").get(f"/org/sections/{world.section.pk}/edit/").content.decode()
+    assert "株洲市渌口区第一中学" in page

@@ -1,9 +1,10 @@
 from django.db import migrations
 
-# On PostgreSQL the database itself refuses UPDATE and DELETE of audit rows, so not even a raw
-# SQL session of the application's user can rewrite history. (TRUNCATE, used by the test
-# suite to reset tables, is a table-level statement and is not affected.) SQLite relies on the
-# model and queryset guards.
+# On PostgreSQL the database itself refuses UPDATE and DELETE of audit rows, so a raw SQL
+# statement through the application cannot rewrite history either. The table's owner could
+# still drop the trigger: a bureau that wants more grants the application a role that does
+# not own the table (docs/security.md). TRUNCATE, used by the test suite to reset tables, is a
+# table-level statement and is not affected. SQLite relies on the model and queryset guards.
 FORWARD = """
 CREATE OR REPLACE FUNCTION jixiao_audit_append_only() RETURNS trigger AS $$
 BEGIN
