@@ -18,5 +18,6 @@ class OrgConfig(AppConfig):
                 "org.fiscal_year.created": "新增预算年度",
                 "org.fiscal_year.phases_updated": "调整预算年度阶段时间",
                 "system.demo_loaded": "生成演示数据",
+                "system.bootstrapped": "初始化部署",
             }
         )
