@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jixiao.audit",
     "jixiao.org",
     "jixiao.accounts",
+    "jixiao.budget",
     "jixiao.web",
     "jixiao.api",
 ]

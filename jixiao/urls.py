@@ -15,6 +15,7 @@ urlpatterns = [
     path("password/", password_change, name="password_change"),
     path("org/", include("jixiao.org.urls")),
     path("accounts/", include("jixiao.accounts.urls")),
+    path("budget/", include("jixiao.budget.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

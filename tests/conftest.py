@@ -11,8 +11,12 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from jixiao.budget.models import ProjectCategory
+from jixiao.budget.services import categories_load_defaults
+from jixiao.org.models import FiscalYear
 from tests.factories import (
     FiscalYearFactory,
+    ProjectFactory,
     RegionFactory,
     SectionFactory,
     UnitFactory,
@@ -32,6 +36,10 @@ class World:
     unit_b: Any
     other_region_unit: Any
     actors: dict[str, Any]
+    project_a: Any = None
+    project_a_child: Any = None
+    project_b: Any = None
+    other_region_project: Any = None
 
 
 ACTOR_NAMES = (
@@ -77,7 +85,7 @@ def world(db: Any) -> World:
         "auditor": UserFactory(username="auditor", role="auditor", region=region),
         "sysadmin": UserFactory(username="sysadmin", role="sysadmin", region=region),
     }
-    return World(
+    world = World(
         region,
         other_region,
         fiscal_year,
@@ -89,6 +97,36 @@ def world(db: Any) -> World:
         other_region_unit,
         actors,
     )
+    categories_load_defaults(actor=None, region=region, actor_name="test")
+    categories_load_defaults(actor=None, region=other_region, actor_name="test")
+    with scopes_disabled():
+        category = {c.region_id: c for c in ProjectCategory.objects.filter(code="C10")}
+        world.project_a = ProjectFactory(
+            fiscal_year=fiscal_year,
+            unit=unit_a,
+            code="A001",
+            name="义务教育学校公用经费保障",
+            category=category[region.pk],
+        )
+        world.project_a_child = ProjectFactory(
+            fiscal_year=fiscal_year,
+            unit=unit_a_child,
+            code="A002",
+            name="第一中学校舍维修",
+            category=category[region.pk],
+        )
+        world.project_b = ProjectFactory(
+            fiscal_year=fiscal_year,
+            unit=unit_b,
+            code="B001",
+            name="平安城市视频监控运行维护",
+            category=category[region.pk],
+        )
+        other_year = FiscalYear.objects.get(region=other_region)
+        world.other_region_project = ProjectFactory(
+            fiscal_year=other_year, unit=other_region_unit, code="A001", category=category[other_region.pk]
+        )
+    return world
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 
 from jixiao.accounts.models import User
@@ -54,3 +56,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "budget.Project"
+
+    region = factory.SelfAttribute("unit.region")
+    code = factory.Sequence(lambda n: f"43021220260{n:06d}")
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    start_year = 2026
+    end_year = 2026
+    initial_budget = Decimal("1000000.00")
+    adjusted_budget = Decimal("1000000.00")
+    fund_general_public = Decimal("1000000.00")

@@ -23,6 +23,7 @@ from tests.factories import SectionFactory, UserFactory
 
 LOGGED_IN = [a for a in ACTOR_NAMES if a != "anonymous"]
 ORG_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor", "sysadmin"]
+BUDGET_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor"]
 
 
 def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
@@ -55,6 +56,11 @@ class Case:
 def csv_upload(world: World, actor: str) -> dict[str, Any]:
     data = "单位编码,单位名称,单位类型\n105,株洲市渌口区教育局,行政\n".encode()
     return {"file": io.BytesIO(data), "name": "units.csv"}
+
+
+def budget_upload(world: World, actor: str) -> dict[str, Any]:
+    data = "单位编码,基本支出,项目支出\n105,1000000,2000000\n".encode()
+    return {"file": io.BytesIO(data), "name": "budgets.csv", "extra": {"kind": "unit_budgets", "year": "2026"}}
 
 
 def office_token(world: World) -> ApiToken:
@@ -142,6 +148,37 @@ PAGES: dict[str, Case] = {
             )
         ],
     ),
+    "budget:project_list": Case("get", lambda w: reverse("budget:project_list"), allowed(BUDGET_VIEW)),
+    "budget:project_export": Case("get", lambda w: reverse("budget:project_export"), allowed(BUDGET_VIEW)),
+    "budget:project_detail": Case(
+        "get",
+        lambda w: reverse("budget:project_detail", args=[w.project_a.pk]),
+        allowed(BUDGET_VIEW, unit_b_editor=404),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("budget:project_detail", args=[w.project_a_child.pk]),
+                allowed(BUDGET_VIEW, unit_a_editor=404, unit_b_editor=404),
+            ),
+            Case(
+                "get",
+                lambda w: reverse("budget:project_detail", args=[w.project_b.pk]),
+                allowed(BUDGET_VIEW, section=404, unit_a_editor=404, unit_a_leader=404),
+            ),
+            Case(
+                "get",
+                lambda w: reverse("budget:project_detail", args=[w.other_region_project.pk]),
+                allowed(BUDGET_VIEW, ok=404),
+            ),
+        ],
+    ),
+    "budget:import": Case("get", lambda w: reverse("budget:import"), allowed(["office"])),
+    "budget:import_commit": Case(
+        "post",
+        lambda w: reverse("budget:import_commit"),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"token": "x", "kind": "projects"},
+    ),
     "accounts:profile": Case("get", lambda w: reverse("accounts:profile"), expect(200)),
     "accounts:token_create": Case(
         "post", lambda w: reverse("accounts:token_create"), expect(302), data=lambda w, a: {"name": "数据推送"}
@@ -217,6 +254,30 @@ API: dict[tuple[str, str], Case] = {
         allowed(["office"], anonymous=401),
         data=lambda w, a: {"name": "教科文股", "unit_codes": ["105", "105001"]},
         json=True,
+    ),
+    ("get", "/api/v1/projects"): Case("get", lambda w: "/api/v1/projects", allowed(BUDGET_VIEW, anonymous=401)),
+    ("get", "/api/v1/projects/{project_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/projects/{w.project_a.pk}",
+        allowed(BUDGET_VIEW, anonymous=401, unit_b_editor=404),
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/projects/{w.project_b.pk}",
+                allowed(BUDGET_VIEW, anonymous=401, section=404, unit_a_editor=404, unit_a_leader=404),
+            ),
+            Case(
+                "get",
+                lambda w: f"/api/v1/projects/{w.other_region_project.pk}",
+                allowed(BUDGET_VIEW, ok=404, anonymous=401),
+            ),
+        ],
+    ),
+    ("post", "/api/v1/budget/import"): Case(
+        "post",
+        lambda w: "/api/v1/budget/import",
+        allowed(["office"], anonymous=401),
+        data=lambda w, a: budget_upload(w, a),
     ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
     ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),
@@ -298,7 +359,7 @@ def _request(client: Client, case: Case, world: World, actor: str) -> int:
     if data is not None and "file" in data:
         upload = data["file"]
         upload.name = data["name"]
-        return method(url, data={"file": upload}).status_code
+        return method(url, data={"file": upload, **data.get("extra", {})}).status_code
     return method(url, data=data or {}).status_code
 
 

@@ -46,18 +46,20 @@ PERMISSIONS: dict[str, str] = {
     "accounts.view": "查看用户",
     "accounts.manage": "创建、修改、解锁用户，重置密码",
     "audit.view": "查阅操作日志",
+    "budget.view": "查看项目、预算和执行数据",
+    "budget.import": "导入预算和执行数据（一体化系统导出文件）",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.OFFICE: frozenset({"org.view", "org.manage", "audit.view"}),
-    Role.SECTION: frozenset({"org.view"}),
-    Role.UNIT_EDITOR: frozenset({"org.view"}),
-    Role.UNIT_LEADER: frozenset({"org.view"}),
+    Role.OFFICE: frozenset({"org.view", "org.manage", "audit.view", "budget.view", "budget.import"}),
+    Role.SECTION: frozenset({"org.view", "budget.view"}),
+    Role.UNIT_EDITOR: frozenset({"org.view", "budget.view"}),
+    Role.UNIT_LEADER: frozenset({"org.view", "budget.view"}),
     Role.AGENCY: frozenset(),
     # Auditors read all business data and the log, and change nothing. Accounts are the
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
-    Role.AUDITOR: frozenset({"org.view", "audit.view"}),
+    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view"}),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.
     Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),

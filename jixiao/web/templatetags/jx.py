@@ -46,3 +46,13 @@ def json_text(value: Any) -> str:
     if value in (None, "", {}):
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.filter
+def rate(part: Any, whole: Any) -> str:
+    """``part / whole`` as a percentage with two decimals (执行率), or "—" without a base."""
+    if not whole:
+        return "—"
+    from jixiao.core.money import round_half_up
+
+    return f"{round_half_up(Decimal(part or 0) * 100 / Decimal(whole))}%"
