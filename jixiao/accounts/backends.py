@@ -27,14 +27,10 @@ class LockoutBackend(ModelBackend):
             login_failed(user=None, username=username, request=request)
             return None
         if user.is_locked():
-            if request is not None:
-                request.jx_locked_until = user.locked_until  # type: ignore[attr-defined]
             login_failed(user=user, username=username, request=request, already_locked=True)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             login_succeeded(user=user)
             return user
         login_failed(user=user, username=username, request=request)
-        if user.is_locked() and request is not None:
-            request.jx_locked_until = user.locked_until  # type: ignore[attr-defined]
         return None

@@ -2,7 +2,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 
 from jixiao.accounts.models import User
 from jixiao.core.access import ROLE_LABELS, Role
@@ -11,7 +10,8 @@ from jixiao.org.models import FinanceSection, Region, Unit
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码错误。连续错误 %(attempts)s 次将锁定账户 %(minutes)s 分钟。",
+        "invalid_login": "用户名或密码错误，或账户已被锁定。连续输错 %(attempts)s 次的账户将锁定 %(minutes)s 分钟，"
+        "锁定期间即使密码正确也无法登录，可稍后再试或请系统管理员解锁。",
         "inactive": "该账户已停用，请联系系统管理员。",
     }
 
@@ -23,13 +23,8 @@ class LoginForm(AuthenticationForm):
     def get_invalid_login_error(self) -> forms.ValidationError:
         from django.conf import settings
 
-        locked_until = getattr(self.request, "jx_locked_until", None)
-        if locked_until is not None:
-            local = timezone.localtime(locked_until)
-            return forms.ValidationError(
-                f"连续登录失败次数过多，账户已锁定，请于 {local:%H:%M} 后再试或联系系统管理员解锁。",
-                code="locked",
-            )
+        # A locked account gets the same answer as a wrong password, so that the answer does not
+        # tell which usernames exist; the message says what locking means.
         return forms.ValidationError(
             self.error_messages["invalid_login"],
             code="invalid_login",

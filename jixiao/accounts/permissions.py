@@ -71,7 +71,7 @@ def unit_ids_for(actor: Any, region_ids: list[int]) -> list[int] | None:
         return None
     if reach is Reach.NONE:
         return []
-    units = Unit.objects.with_scope(region=region_ids).all()
+    units = Unit.objects.with_scope(region=region_ids, unit=None).all()
     if reach is Reach.SECTION:
         if actor.section_id is None:
             return []
@@ -88,7 +88,7 @@ def unit_ids_for(actor: Any, region_ids: list[int]) -> list[int] | None:
 def _with_descendants(roots: list[int], region_ids: list[int]) -> list[int]:
     seen = set(roots)
     frontier = roots
-    units = Unit.objects.with_scope(region=region_ids).all()
+    units = Unit.objects.with_scope(region=region_ids, unit=None).all()
     while frontier:
         frontier = [uid for uid in units.filter(parent_id__in=frontier).values_list("id", flat=True) if uid not in seen]
         seen.update(frontier)

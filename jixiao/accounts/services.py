@@ -7,8 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -79,6 +80,26 @@ def _check_placement(*, role: str, region: Region | None, unit: Unit | None, sec
         raise DomainError("所在股室不属于所选行政区划", field="section")
 
 
+_USERNAME = UnicodeUsernameValidator()
+
+
+def _check_text(value: str, *, label: str, field: str, max_length: int, required: bool = False) -> str:
+    value = value.strip()
+    if required and not value:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(value) > max_length:
+        raise DomainError(f"{label}不能超过 {max_length} 个字", field=field)
+    return value
+
+
+def _check_person(*, full_name: str, organization: str, phone: str) -> tuple[str, str, str]:
+    return (
+        _check_text(full_name, label="姓名", field="full_name", max_length=50, required=True),
+        _check_text(organization, label="所在机构", field="organization", max_length=100),
+        _check_text(phone, label="联系电话", field="phone", max_length=30),
+    )
+
+
 def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -105,28 +126,38 @@ def user_create(
     if region is not None and region.pk not in _actor_region_ids(actor):
         raise Forbidden("不能在本人管辖区划以外创建用户")
     _check_placement(role=role, region=region, unit=unit, section=section)
-    username = username.strip()
-    if not username:
-        raise DomainError("请填写用户名", field="username")
+    # The login form normalises what is typed (NFKC); the stored name must match it.
+    username = User.normalize_username(
+        _check_text(username, label="用户名", field="username", max_length=150, required=True)
+    )
+    try:
+        _USERNAME(username)
+    except ValidationError:
+        raise DomainError("用户名只能包含字母、数字和 @ . + - _ 字符", field="username") from None
+    full_name, organization, phone = _check_person(full_name=full_name, organization=organization, phone=phone)
     if User.objects.filter(username=username).exists():
         raise DomainError(f"用户名「{username}」已被使用", field="username")
     user = User(
         username=username,
-        full_name=full_name.strip(),
+        full_name=full_name,
         role=role,
         region=region,
         unit=unit,
         section=section,
-        organization=organization.strip(),
-        phone=phone.strip(),
+        organization=organization,
+        phone=phone,
         must_change_password=must_change_password,
     )
     _check_password(password, user)
-    with transaction.atomic():
-        user.set_password(password)
-        user.password_changed_at = timezone.now()
-        user.save()
-        log_action(actor=actor, action="accounts.user.created", target=user, data={"role": role})
+    try:
+        with transaction.atomic():
+            user.set_password(password)
+            user.password_changed_at = timezone.now()
+            user.save()
+            log_action(actor=actor, action="accounts.user.created", target=user, data={"role": role})
+    except IntegrityError:
+        # A double submit raced the check above.
+        raise DomainError(f"用户名「{username}」已被使用", field="username") from None
     return user
 
 
@@ -151,14 +182,15 @@ def user_update(
         raise DomainError("不能停用本人账户", field="is_active")
     if user.pk == actor.pk and role != actor.role:
         raise DomainError("不能修改本人角色", field="role")
+    full_name, organization, phone = _check_person(full_name=full_name, organization=organization, phone=phone)
     new = {
-        "full_name": full_name.strip(),
+        "full_name": full_name,
         "role": role,
         "region_id": region.pk if region else None,
         "unit_id": unit.pk if unit else None,
         "section_id": section.pk if section else None,
-        "organization": organization.strip(),
-        "phone": phone.strip(),
+        "organization": organization,
+        "phone": phone,
         "is_active": is_active,
     }
     changed = {k: [getattr(user, k), v] for k, v in new.items() if getattr(user, k) != v}
@@ -176,6 +208,8 @@ def user_update(
 def user_reset_password(*, actor: Any, user: User, password: str) -> User:
     """An administrator sets a temporary password; the user must change it at next login."""
     _ensure_manages(actor, user)
+    if user.pk == actor.pk:
+        raise DomainError("不能重置本人密码，请通过「修改密码」并输入原密码", field="password")
     _check_password(password, user)
     with transaction.atomic():
         user.set_password(password)

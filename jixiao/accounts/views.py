@@ -156,7 +156,7 @@ def _user_form(request: HttpRequest, editing: User | None = None) -> UserForm:
         request.POST or None,
         initial=initial,
         regions=ctx.regions,
-        units=Unit.objects.with_scope(region=[r.pk for r in ctx.regions]).order_by("code"),
+        units=Unit.objects.with_scope(region=[r.pk for r in ctx.regions], unit=None).order_by("code"),
         sections=FinanceSection.objects.with_scope(region=[r.pk for r in ctx.regions]).all(),
         editing=editing,
     )

@@ -2,11 +2,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jixiao.accounts import selectors, services
 from jixiao.accounts.models import User
 from jixiao.api.auth import require
+from jixiao.api.pagination import Pages
 from jixiao.core.errors import DomainError
 from jixiao.org.models import FinanceSection, Region, Unit
 from jixiao.web.decorators import ctx_of
@@ -86,7 +87,7 @@ def _placement(
         raise DomainError(f"行政区划「{region_code}」不存在或不在本人管辖范围内", field="region_code")
     unit = None
     if unit_code:
-        unit = Unit.objects.with_scope(region=[region.pk] if region else []).filter(code=unit_code).first()
+        unit = Unit.objects.with_scope(region=[region.pk] if region else [], unit=None).filter(code=unit_code).first()
         if unit is None:
             raise DomainError(f"单位编码「{unit_code}」不存在", field="unit_code")
     found_section = None
@@ -105,7 +106,7 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/users", response=list[UserOut], summary="用户列表")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_users(request: HttpRequest, q: str = "", role: str = "") -> Any:
     require(request, "accounts.view")
     return selectors.user_list(actor=request.user, ctx=ctx_of(request), q=q, role=role)

@@ -5,10 +5,11 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jixiao.api.auth import require
 from jixiao.api.org import IssueOut
+from jixiao.api.pagination import Pages
 from jixiao.budget import selectors, services
 from jixiao.budget.imports import KIND_LABELS, ImportPlan
 from jixiao.budget.models import Project
@@ -95,7 +96,7 @@ class BudgetImportOut(Schema):
 
 
 @router.get("/projects", response=list[ProjectOut], summary="项目列表（所选预算年度、本人可见范围）")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_projects(
     request: HttpRequest, q: str = "", unit_code: str = "", category_code: str = "", year: int | None = None
 ) -> Any:

@@ -4,9 +4,10 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jixiao.api.auth import require
+from jixiao.api.pagination import Pages
 from jixiao.core.errors import DomainError
 from jixiao.org import selectors, services
 from jixiao.org.imports import UnitImportPlan
@@ -110,7 +111,7 @@ class FiscalYearOut(Schema):
 
 
 @router.get("/units", response=list[UnitOut], summary="预算单位列表（本人可见范围）")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_units(request: HttpRequest, q: str = "") -> Any:
     require(request, "org.view")
     return selectors.unit_list(actor=request.user, ctx=ctx_of(request), q=q)

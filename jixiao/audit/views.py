@@ -1,6 +1,8 @@
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,8 +17,18 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(label="操作人", required=False)
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位")
     action = forms.ChoiceField(label="操作", required=False)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2100, 12, 31))],
+    )
+    date_to = forms.DateField(
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2100, 12, 31))],
+    )
 
     def __init__(self, *args: object, units: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -33,7 +45,7 @@ class AuditFilterForm(forms.Form):
 @require_perm("audit.view")
 def entry_list_view(request: HttpRequest) -> HttpResponse:
     ctx = ctx_of(request)
-    units = Unit.objects.with_scope(region=ctx.region_ids).order_by("code")
+    units = Unit.objects.with_scope(region=ctx.region_ids, unit=ctx.unit_ids).order_by("code")
     form = AuditFilterForm(request.GET or None, units=units)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = entry_list(

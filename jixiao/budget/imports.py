@@ -247,7 +247,7 @@ def parse_projects(*, fiscal_year: FiscalYear, filename: str, data: bytes) -> Im
         return plan
     table, headers = read
     region_ids = [fiscal_year.region_id]
-    units = dict(Unit.objects.with_scope(region=region_ids).values_list("code", "pk"))
+    units = dict(Unit.objects.with_scope(region=region_ids, unit=None).values_list("code", "pk"))
     categories = {}
     for pk, code, name in (
         ProjectCategory.objects.with_scope(region=region_ids).filter(active=True).values_list("pk", "code", "name")
@@ -259,7 +259,7 @@ def parse_projects(*, fiscal_year: FiscalYear, filename: str, data: bytes) -> Im
         .filter(fiscal_year=fiscal_year)
         .values("code", *PROJECT_LABELS)
     }
-    unit_names = dict(Unit.objects.with_scope(region=region_ids).values_list("pk", "name"))
+    unit_names = dict(Unit.objects.with_scope(region=region_ids, unit=None).values_list("pk", "name"))
     seen: dict[str, int] = {}
     has_funds = any(label in headers for label in FUND_COLUMNS)
     for row in table.rows:
@@ -346,8 +346,8 @@ def parse_unit_budgets(*, fiscal_year: FiscalYear, filename: str, data: bytes) -
         return plan
     table, headers = read
     region_ids = [fiscal_year.region_id]
-    units = dict(Unit.objects.with_scope(region=region_ids).values_list("code", "pk"))
-    names = dict(Unit.objects.with_scope(region=region_ids).values_list("code", "name"))
+    units = dict(Unit.objects.with_scope(region=region_ids, unit=None).values_list("code", "pk"))
+    names = dict(Unit.objects.with_scope(region=region_ids, unit=None).values_list("code", "name"))
     existing = {
         b["unit__code"]: b
         for b in UnitBudget.objects.with_scope(region=region_ids, unit=None)

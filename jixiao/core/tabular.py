@@ -8,7 +8,9 @@ guessed here: a cell is text until an importer's own rule reads it.
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -16,6 +18,12 @@ from pathlib import PurePath
 import python_calamine
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+# A sheet is read into memory whole; a stray cell at XFD1048576 would ask for terabytes. Real
+# exports (50,000 project rows of 20 columns) stay far below these.
+MAX_CELLS = 3_000_000
+MAX_COLUMNS = 1_000
+MAX_SHEET_XML_BYTES = 400 * 1024 * 1024
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 CSV_SUFFIXES = {".csv"}
 # GB18030 is a superset of GBK and GB2312: what Excel on a Chinese Windows writes.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -90,8 +98,12 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        # Excel stores every number as a float; 101001.0 is the code 101001.
-        return str(int(value)) if value.is_integer() else repr(value)
+        # Excel stores every number as a float; 101001.0 is the code 101001. Beyond 2**53 a float
+        # no longer holds every integer: a long code typed as a number has already lost digits,
+        # so it stays in float notation and no code or amount rule accepts it.
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time | dt.timedelta):
@@ -107,23 +119,71 @@ def read_tables(filename: str, data: bytes) -> list[Table]:
     suffix = PurePath(filename).suffix.lower()
     if suffix in CSV_SUFFIXES:
         text, encoding = _decode_csv(name, data)
-        csv_grid: list[list[str]] = [list(r) for r in csv.reader(io.StringIO(text))]
+        try:
+            # newline="" lets the csv module read CR-only line ends (Excel for Mac).
+            csv_grid: list[list[str]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        except csv.Error as exc:
+            raise TabularError(name, f"不是有效的 CSV 文件（{exc}）") from None
         tables = [_to_table(name, None, csv_grid)]
         tables[0].encoding = encoding
         return [t for t in tables if t.columns]
     if suffix in EXCEL_SUFFIXES:
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            _check_xlsx_extent(name, data)
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:
             raise TabularError(name, f"无法读取：不是有效的 Excel 文件（{exc}）") from None
         tables = []
         for sheet_name in book.sheet_names:
-            grid = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            try:
+                sheet = book.get_sheet_by_name(sheet_name)
+                if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
+                    raise TabularError(name, f"的工作表「{sheet_name}」过大：请删除多余的行列后再导入")
+                grid = sheet.to_python(skip_empty_area=False)
+            except TabularError:
+                raise
+            except Exception as exc:
+                raise TabularError(name, f"的工作表「{sheet_name}」无法读取（{exc}）") from None
             table = _to_table(name, sheet_name, grid)
             if table.columns:
                 tables.append(table)
         return tables
     raise TabularError(name, "类型不受支持：应为 .xlsx、.xls 或 .csv 文件")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+def _check_xlsx_extent(name: str, data: bytes) -> None:
+    """Refuse a workbook whose sheets would not fit in memory, before the reader allocates them:
+    the cell references in each sheet's XML say how far it really reaches."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheets = [
+            i for i in archive.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+        ]
+        if sum(i.file_size for i in sheets) > MAX_SHEET_XML_BYTES:
+            raise TabularError(name, "过大：解压后超过 400 MB，请拆分后导入")
+        for info in sheets:
+            rows = cols = 0
+            tail = b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    block = tail + chunk
+                    for letters, digits in _CELL_REF.findall(block):
+                        rows, cols = max(rows, int(digits)), max(cols, _column_number(letters))
+                    tail = block[-32:]
+            if cols > MAX_COLUMNS or rows * max(cols, 1) > MAX_CELLS:
+                raise TabularError(
+                    name, f"的工作表过大（有内容的区域达 {rows} 行、{cols} 列）：请删除多余的行列后再导入"
+                )
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise TabularError(name, f"无法读取：不是有效的 Excel 文件（{exc}）") from None
 
 
 def _decode_csv(name: str, data: bytes) -> tuple[str, str]:
@@ -160,3 +220,14 @@ def missing_columns(table: Table, required: Iterable[str]) -> list[Issue]:
         for column in required
         if column not in table.columns
     ]
+
+
+def duplicate_columns(table: Table) -> list[Issue]:
+    """An issue for each column name the header repeats: which one holds the data is unknowable."""
+    seen: set[str] = set()
+    issues = []
+    for column in table.columns:
+        if column and column in seen:
+            issues.append(table.issue(table.header_row, column, column, f"「{column}」列只能出现一次"))
+        seen.add(column)
+    return issues

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 
 
 class OrgConfig(AppConfig):
@@ -6,7 +7,7 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self) -> None:
-        from jixiao.audit.registry import register_actions
+        from jixiao.audit.registry import register_actions, register_history
         from jixiao.org import todos  # noqa: F401  (registers the home-page to-do provider)
 
         register_actions(
@@ -21,3 +22,19 @@ class OrgConfig(AppConfig):
                 "system.bootstrapped": "初始化部署",
             }
         )
+        register_history("org.unit", _unit_imports)
+
+
+def _unit_imports(target_id: str) -> Q:
+    """Imports that created or changed the unit: their entry lists each changed code."""
+    from jixiao.org.models import Unit
+
+    code = (
+        Unit.objects.with_scopes_disabled()
+        .filter(pk=int(target_id) if target_id.isdecimal() else 0)
+        .values_list("code", flat=True)
+        .first()
+    )
+    if code is None:
+        return Q(pk__in=[])
+    return Q(action="org.units.imported", data__changes__has_key=code)

@@ -7,7 +7,15 @@ service commits a clean plan in one transaction. Re-importing the same file chan
 import re
 from dataclasses import dataclass, field
 
-from jixiao.core.tabular import Issue, Table, TabularError, missing_columns, normalize_text, read_tables
+from jixiao.core.tabular import (
+    Issue,
+    Table,
+    TabularError,
+    duplicate_columns,
+    missing_columns,
+    normalize_text,
+    read_tables,
+)
 from jixiao.org.models import UNIT_CODE_PATTERN, FinanceSection, Region, Unit, UnitKind
 
 COL_CODE = "单位编码"
@@ -51,6 +59,7 @@ class UnitImportPlan:
     issues: list[Issue] = field(default_factory=list)
     changes: list[UnitChange] = field(default_factory=list)
     # A column left out of the file leaves that field as it is; a blank cell in it clears it.
+    notes: list[str] = field(default_factory=list)
     sets_parent: bool = False
     sets_section: bool = False
     sets_active: bool = False
@@ -89,9 +98,14 @@ def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan
         else:
             plan.issues.extend(missing_columns(tables[0], REQUIRED))
         return plan
+    plan.issues.extend(duplicate_columns(table))
+    if plan.issues:
+        return plan
     if not table.rows:
         plan.issues.append(table.issue(table.header_row + 1, None, "", "表头下至少有一行单位数据"))
         return plan
+    if len(tables) > 1:
+        plan.notes.append(f"文件有 {len(tables)} 个工作表，只导入表头相符的第一个：「{table.sheet}」")
     sections = {s.name: s.pk for s in FinanceSection.objects.with_scope(region=[region.pk]).all()}
     existing = existing_units(region)
     plan.sets_parent = COL_PARENT in table.columns
@@ -132,7 +146,7 @@ class ExistingUnit:
 
 def existing_units(region: Region) -> dict[str, ExistingUnit]:
     rows = list(
-        Unit.objects.with_scope(region=[region.pk]).values_list(
+        Unit.objects.with_scope(region=[region.pk], unit=None).values_list(
             "pk", "code", "name", "kind", "parent_id", "section_id", "active"
         )
     )

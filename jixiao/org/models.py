@@ -132,7 +132,10 @@ class Unit(models.Model):
     )
     active = models.BooleanField("启用", default=True)
 
-    objects = ScopedManager(region="region")
+    # The unit dimension makes a forgotten selector fail closed inside a region too: a request's
+    # scope lists the units the actor may see, so even a reverse relation (section.units)
+    # returns only those.
+    objects = ScopedManager(region="region", unit="pk")
 
     class Meta:
         verbose_name = "预算单位"

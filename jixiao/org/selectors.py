@@ -11,9 +11,8 @@ from jixiao.org.models import FinanceSection, FiscalYear, Unit
 
 def unit_list(*, actor: Any, ctx: ActorContext, q: str = "", include_inactive: bool = True) -> QuerySet[Unit]:
     """Units of the current region the actor may see, optionally matching ``q`` (code or name)."""
-    units = Unit.objects.with_scope(region=ctx.region_ids).select_related("parent", "section")
-    if ctx.unit_ids is not None and not _sees_all_units(actor):
-        units = units.filter(pk__in=ctx.unit_ids)
+    reach = None if _sees_all_units(actor) else ctx.unit_ids
+    units = Unit.objects.with_scope(region=ctx.region_ids, unit=reach).select_related("parent", "section")
     if q:
         units = units.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if not include_inactive:

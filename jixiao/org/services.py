@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jixiao.accounts.permissions import ensure_perm
 from jixiao.audit.services import log_action
@@ -28,17 +28,25 @@ def unit_import_commit(*, actor: Any, region: Region, filename: str, data: bytes
         plan = parse_units(region=region, filename=filename, data=data)
         if not plan.ok:
             return plan
+        if not plan.count_create and not plan.count_update:
+            return plan  # an unchanged file writes nothing and logs nothing
         _write_plan(region, plan)
+        # One entry for the import, listing every changed unit with its old and new values, so
+        # each unit's history finds it (audit.registry.HISTORY_EXTENSIONS).
         log_action(
             actor=actor,
             action="org.units.imported",
             region=region,
             data={
                 "file": filename,
-                "created": plan.count("create"),
-                "updated": plan.count("update"),
-                "unchanged": plan.count("unchanged"),
-                "codes": [c.code for c in plan.changes if c.action != "unchanged"][:500],
+                "created": plan.count_create,
+                "updated": plan.count_update,
+                "unchanged": plan.count_unchanged,
+                "changes": {
+                    c.code: {"action": c.action, "fields": {k: list(v) for k, v in c.changes.items()}}
+                    for c in plan.changes
+                    if c.action != "unchanged"
+                },
             },
         )
     return plan
@@ -51,7 +59,7 @@ def _write_plan(region: Region, plan: UnitImportPlan) -> None:
     parent and needs no second write.
     """
     action = {c.code: c.action for c in plan.changes}
-    units = Unit.objects.with_scope(region=[region.pk])
+    units = Unit.objects.with_scope(region=[region.pk], unit=None)
     ids = dict(units.values_list("code", "pk"))
     pending = [r for r in plan.rows if action[r.code] == "create"]
     while pending:
@@ -124,7 +132,7 @@ def unit_update(
     if not changed:
         return unit
     with transaction.atomic():
-        locked = Unit.objects.with_scope(region=[unit.region_id]).select_for_update().get(pk=unit.pk)
+        locked = Unit.objects.with_scope(region=[unit.region_id], unit=None).select_for_update().get(pk=unit.pk)
         for key, (_, value) in changed.items():
             setattr(locked, key, value)
         locked.save(update_fields=list(changed))
@@ -143,35 +151,51 @@ def section_save(
 ) -> FinanceSection:
     """Create or change a finance section and the set of units it oversees (归口管理)."""
     ensure_perm(actor, "org.manage", region)
-    name = name.strip()
-    if not name:
-        raise DomainError("股室名称不能为空", field="name")
+    name, duties = name.strip(), duties.strip()
+    if not name or len(name) > 50:
+        raise DomainError("股室名称不能为空，且不超过 50 个字", field="name")
+    if len(duties) > 300:
+        raise DomainError("职责不超过 300 个字", field="duties")
     sections = FinanceSection.objects.with_scope(region=[region.pk]).all()
     if sections.filter(name=name).exclude(pk=section.pk if section else None).exists():
         raise DomainError(f"已有名为「{name}」的业务股室", field="name")
     if any(u.region_id != region.pk for u in units):
         raise DomainError("所选单位须在本行政区划内", field="units")
-    with transaction.atomic():
-        created = section is None
-        if section is None:
-            section = FinanceSection.objects.create(region=region, name=name, duties=duties.strip())
-            before: set[str] = set()
-        else:
-            section = sections.select_for_update().get(pk=section.pk)
-            before = set(section.units.values_list("code", flat=True))
-            section.name, section.duties = name, duties.strip()
-            section.save(update_fields=["name", "duties"])
-        unit_ids = [u.pk for u in units]
-        scoped_units = Unit.objects.with_scope(region=[region.pk]).all()
-        scoped_units.filter(section=section).exclude(pk__in=unit_ids).update(section=None)
-        scoped_units.filter(pk__in=unit_ids).update(section=section)
-        after = {u.code for u in units}
-        log_action(
-            actor=actor,
-            action="org.section.created" if created else "org.section.updated",
-            target=section,
-            data={"name": name, "added": sorted(after - before), "removed": sorted(before - after)},
-        )
+    scoped_units = Unit.objects.with_scope(region=[region.pk], unit=None).all()
+    after = {u.code for u in units}
+    try:
+        with transaction.atomic():
+            created = section is None
+            if section is None:
+                section = FinanceSection.objects.create(region=region, name=name, duties=duties)
+                before: set[str] = set()
+            else:
+                section = sections.select_for_update().get(pk=section.pk)
+                before = set(scoped_units.filter(section=section).values_list("code", flat=True))
+                if (section.name, section.duties) == (name, duties) and before == after:
+                    return section  # nothing changes, nothing to log
+                section.name, section.duties = name, duties
+                section.save(update_fields=["name", "duties"])
+            # Units taken from another section: the entry names where each came from.
+            moved_from = dict(
+                scoped_units.filter(code__in=after - before, section__isnull=False).values_list("code", "section__name")
+            )
+            unit_ids = [u.pk for u in units]
+            scoped_units.filter(section=section).exclude(pk__in=unit_ids).update(section=None)
+            scoped_units.filter(pk__in=unit_ids).update(section=section)
+            log_action(
+                actor=actor,
+                action="org.section.created" if created else "org.section.updated",
+                target=section,
+                data={
+                    "name": name,
+                    "added": sorted(after - before),
+                    "removed": sorted(before - after),
+                    "moved_from": moved_from,
+                },
+            )
+    except IntegrityError:
+        raise DomainError(f"已有名为「{name}」的业务股室", field="name") from None  # a double submit
     return section
 
 
@@ -181,11 +205,14 @@ def fiscal_year_create(*, actor: Any, region: Region, year: int) -> FiscalYear:
         raise DomainError("预算年度应在 2000 至 2100 之间", field="year")
     if FiscalYear.objects.with_scope(region=[region.pk]).filter(year=year).exists():
         raise DomainError(f"{year} 年度已存在", field="year")
-    with transaction.atomic():
-        fiscal_year = FiscalYear.objects.create(region=region, year=year)
-        for phase, (start, end) in default_phase_dates(year).items():
-            PhaseWindow.objects.create(fiscal_year=fiscal_year, phase=phase, starts_on=start, ends_on=end)
-        log_action(actor=actor, action="org.fiscal_year.created", target=fiscal_year, data={"year": year})
+    try:
+        with transaction.atomic():
+            fiscal_year = FiscalYear.objects.create(region=region, year=year)
+            for phase, (start, end) in default_phase_dates(year).items():
+                PhaseWindow.objects.create(fiscal_year=fiscal_year, phase=phase, starts_on=start, ends_on=end)
+            log_action(actor=actor, action="org.fiscal_year.created", target=fiscal_year, data={"year": year})
+    except IntegrityError:
+        raise DomainError(f"{year} 年度已存在", field="year") from None  # a double submit raced the check
     return fiscal_year
 
 

@@ -14,7 +14,9 @@ def organisation_gaps(actor: Any, ctx: ActorContext) -> list[Todo]:
     next year's fiscal year, whose goal sheets are written this autumn, not yet opened."""
     if not has_perm(actor, "org.manage") or ctx.region is None:
         return []
-    orphans = Unit.objects.with_scope(region=ctx.region_ids).filter(active=True, section__isnull=True).count()
+    orphans = (
+        Unit.objects.with_scope(region=ctx.region_ids, unit=None).filter(active=True, section__isnull=True).count()
+    )
     next_year = timezone.localdate().year + 1
     has_next = FiscalYear.objects.with_scope(region=ctx.region_ids).filter(year=next_year).exists()
     return [

@@ -25,7 +25,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     rows = selectors.unit_tree(actor=request.user, ctx=ctx_of(request), q=q)
     context = {"rows": rows, "q": q, "can_manage": has_perm(request.user, "org.manage")}
-    if request.htmx:  # type: ignore[attr-defined]
+    htmx = request.htmx  # type: ignore[attr-defined]
+    # Back/forward restores the whole page through htmx: give it the page, not the rows.
+    if htmx and not htmx.history_restore_request:
         return render(request, "org/_unit_rows.html", context)
     return render(request, "org/unit_list.html", context)
 

@@ -1,7 +1,9 @@
 """Writing spreadsheets people open in Excel and WPS: safe cells, xlsx and CSV with BOM.
 
 Model: pretix helpers/safe_openpyxl.py. A cell that starts with =, +, -, @ (or a tab or
-carriage return) would run as a formula; it is written as text instead.
+carriage return) would run as a formula. In xlsx it is written as a text cell with Excel's
+quote-prefix flag, so the value itself is unchanged and a re-import reads it back as it was;
+CSV has no cell types, so there it gets a leading apostrophe.
 """
 
 import csv
@@ -30,7 +32,11 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for index, title in enumerate(header, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(title) * 2 + 4)
     buffer = io.BytesIO()

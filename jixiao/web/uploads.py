@@ -50,8 +50,12 @@ def take(request: HttpRequest, kind: str, token: str) -> tuple[str, bytes]:
     entry = staged.get(token)
     if entry is None or entry["kind"] != kind:
         raise DomainError("导入文件已失效，请重新上传")
-    with default_storage.open(entry["path"], "rb") as fh:
-        data = fh.read()
+    try:
+        with default_storage.open(entry["path"], "rb") as fh:
+            data = fh.read()
+    except OSError:
+        # Purged after a day, or staged on another web server without shared storage.
+        raise DomainError("导入文件已失效，请重新上传") from None
     return entry["name"], data
 
 

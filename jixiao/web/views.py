@@ -33,9 +33,10 @@ def context_switch(request: HttpRequest) -> HttpResponse:
     choice only when the actor may work there, so a forged value falls back to the default."""
     region = request.POST.get("region", "")
     year = request.POST.get("year", "")
-    if region.isdigit():
+    # ASCII digits only ("²".isdigit() is true), within sane bounds.
+    if region.isascii() and region.isdecimal() and len(region) < 18:
         request.session["jx_region"] = int(region)
-    if year.isdigit():
+    if year.isascii() and year.isdecimal() and len(year) == 4:
         request.session["jx_year"] = int(year)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

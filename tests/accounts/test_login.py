@@ -27,16 +27,17 @@ def test_login_and_logout_are_audited(world: World, client: Client) -> None:
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(world: World, client: Client) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as traveller:
-        for attempt in range(1, 5):
+        for attempt in range(1, 6):
             page = login(client, "unit_a_editor", "wrong").content.decode()
-            assert "用户名或密码错误" in page, attempt
-        page = login(client, "unit_a_editor", "wrong").content.decode()
-        assert "账户已锁定" in page
-        # The right password is refused while locked.
-        page = login(client, "unit_a_editor", PASSWORD).content.decode()
-        assert "账户已锁定" in page
+            assert "用户名或密码错误，或账户已被锁定" in page, attempt
+        user = world.actors["unit_a_editor"]
+        user.refresh_from_db()
+        assert user.is_locked()
+        # The right password is refused while locked, with the same answer as a wrong one.
+        response = login(client, "unit_a_editor", PASSWORD)
+        assert response.status_code == 200 and "用户名或密码错误，或账户已被锁定" in response.content.decode()
         traveller.shift(dt.timedelta(minutes=14, seconds=59))
-        assert "账户已锁定" in login(client, "unit_a_editor", PASSWORD).content.decode()
+        assert login(client, "unit_a_editor", PASSWORD).status_code == 200
         traveller.shift(dt.timedelta(seconds=2))
         assert login(client, "unit_a_editor", PASSWORD).status_code == 302
     failures = AuditEntry.objects.filter(

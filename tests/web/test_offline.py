@@ -42,3 +42,19 @@ def test_every_vendored_file_is_listed_with_its_version_and_licence() -> None:
     for package in sorted(p.name for p in vendor.iterdir() if p.is_dir()):
         assert package in readme, package
         assert any((vendor / package).glob("LICENSE*")), f"{package} has no licence file"
+
+
+def test_exports_keep_formula_like_text_as_text_and_round_trip() -> None:
+    from jixiao.core.tabular import read_tables
+    from jixiao.web.excel import csv_bytes, xlsx_bytes
+
+    data = xlsx_bytes("单位", ["单位名称"], [['=HYPERLINK("http://x")'], ["-临时机构"], ["普通"]])
+    (table,) = read_tables("u.xlsx", data)
+    assert [r.get("单位名称") for r in table.rows] == ['=HYPERLINK("http://x")', "-临时机构", "普通"]
+    import io
+
+    from openpyxl import load_workbook
+
+    cells = [row[0] for row in load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2)]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert csv_bytes(["名称"], [["=1+1"]]).decode("utf-8-sig").splitlines()[1] == "'=1+1"
