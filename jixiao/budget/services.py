@@ -40,8 +40,8 @@ def budget_import_commit(*, actor: Any, kind: str, fiscal_year: FiscalYear, file
             pk=fiscal_year.pk
         ).first()
         plan = PARSERS[kind](fiscal_year=fiscal_year, filename=filename, data=data)
-        if not plan.ok:
-            return plan
+        if not plan.ok or not (plan.count_create or plan.count_update):
+            return plan  # errors write nothing; an unchanged file writes and logs nothing
         WRITERS[kind](fiscal_year, plan)
         log_action(
             actor=actor,
