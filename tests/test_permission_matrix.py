@@ -172,6 +172,20 @@ PAGES: dict[str, Case] = {
             ),
         ],
     ),
+    "budget:category_list": Case("get", lambda w: reverse("budget:category_list"), allowed(BUDGET_VIEW)),
+    "budget:category_create": Case("get", lambda w: reverse("budget:category_create"), allowed(["office"])),
+    "budget:category_edit": Case(
+        "get",
+        lambda w: reverse("budget:category_edit", args=[w.project_a.category_id]),
+        allowed(["office"]),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("budget:category_edit", args=[w.other_region_project.category_id]),
+                allowed(["office"], ok=404),
+            )
+        ],
+    ),
     "budget:import": Case("get", lambda w: reverse("budget:import"), allowed(["office"])),
     "budget:import_commit": Case(
         "post",

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jixiao.accounts.permissions import ensure_perm
 from jixiao.audit.services import log_action
@@ -141,3 +141,41 @@ def categories_load_defaults(*, actor: Any, region: Region, actor_name: str = ""
                 data={"added": [c.code for c in new]},
             )
     return len(new)
+
+
+def category_save(
+    *, actor: Any, region: Region, category: ProjectCategory | None, code: str, name: str, domain: str, active: bool
+) -> ProjectCategory:
+    """Add or change a project category of the region (the list is the region's own)."""
+    ensure_perm(actor, "org.manage", region)
+    code, name, domain = code.strip(), name.strip(), domain.strip()
+    if not code or len(code) > 10 or not code.isascii() or not code.isalnum():
+        raise DomainError("类别代码应为 1–10 位字母或数字", field="code")
+    if not name or len(name) > 50:
+        raise DomainError("类别名称不能为空，且不超过 50 个字", field="name")
+    if not domain or len(domain) > 30:
+        raise DomainError("请填写领域（不超过 30 个字）", field="domain")
+    categories = ProjectCategory.objects.with_scope(region=[region.pk]).all()
+    others = categories.exclude(pk=category.pk if category else None)
+    if others.filter(code=code).exists():
+        raise DomainError(f"类别代码「{code}」已被使用", field="code")
+    if others.filter(name=name).exists():
+        raise DomainError(f"类别名称「{name}」已被使用", field="name")
+    new = {"code": code, "name": name, "domain": domain, "active": active}
+    if category is not None:
+        changed = {k: [getattr(category, k), v] for k, v in new.items() if getattr(category, k) != v}
+        if not changed:
+            return category
+    try:
+        with transaction.atomic():
+            if category is None:
+                category = ProjectCategory.objects.create(region=region, **new)
+                log_action(actor=actor, action="budget.category.created", target=category, data=new)
+            else:
+                for key, value in new.items():
+                    setattr(category, key, value)
+                category.save(update_fields=list(new))
+                log_action(actor=actor, action="budget.category.updated", target=category, data={"changed": changed})
+    except IntegrityError:
+        raise DomainError(f"类别代码「{code}」或名称「{name}」已被使用", field="code") from None
+    return category

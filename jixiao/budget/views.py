@@ -4,18 +4,21 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Page
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.accounts.permissions import has_perm
 from jixiao.budget import imports, selectors, services
 from jixiao.budget.imports import KIND_LABELS, ImportPlan
+from jixiao.budget.models import ProjectCategory
 from jixiao.core.errors import DomainError
 from jixiao.org.selectors import unit_list
 from jixiao.web import uploads
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.excel import xlsx_bytes
+from jixiao.web.forms import add_domain_error
 from jixiao.web.pagination import paginate, querystring_without_page
 
 YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
@@ -230,3 +233,56 @@ def budget_import_commit(request: HttpRequest) -> HttpResponse:
         f"{plan.count_unchanged} 条无变化。",
     )
     return redirect("budget:project_list")
+
+
+class CategoryForm(forms.Form):
+    code = forms.CharField(label="类别代码", max_length=10)
+    name = forms.CharField(label="类别名称", max_length=50)
+    domain = forms.CharField(label="领域（支出功能分类，如 城乡社区）", max_length=30)
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+@require_perm("budget.view")
+def category_list(request: HttpRequest) -> HttpResponse:
+    ctx = ctx_of(request)
+    categories = ProjectCategory.objects.with_scope(region=ctx.region_ids).annotate(
+        project_count=Count("projects", filter=Q(projects__fiscal_year=ctx.fiscal_year))
+    )
+    return render(
+        request,
+        "budget/category_list.html",
+        {"categories": categories.order_by("code"), "can_manage": has_perm(request.user, "org.manage")},
+    )
+
+
+def _category_form(request: HttpRequest, category: ProjectCategory | None) -> HttpResponse:
+    initial = (
+        {"code": category.code, "name": category.name, "domain": category.domain, "active": category.active}
+        if category
+        else {"active": True}
+    )
+    form = CategoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_save(
+                actor=request.user, region=ctx_of(request).current_region, category=category, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "项目类别已保存。")
+            return redirect("budget:category_list")
+    return render(request, "budget/category_form.html", {"form": form, "category": category})
+
+
+@require_perm("org.manage")
+def category_create(request: HttpRequest) -> HttpResponse:
+    return _category_form(request, None)
+
+
+@require_perm("org.manage")
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    category = ProjectCategory.objects.with_scope(region=ctx_of(request).region_ids).filter(pk=pk).first()
+    if category is None:
+        raise Http404("没有找到该项目类别")
+    return _category_form(request, category)

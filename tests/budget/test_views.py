@@ -67,3 +67,31 @@ def test_filters_totals_and_unit_budget(world: World, client_for: Any) -> None:
     page = client.get("/budget/projects/").content.decode()
     assert "共 3 个项目" in page and '年初预算 <span class="jx-money">300.00</span> 万元' in page
     assert "25.00%" in page
+
+
+def test_office_keeps_the_regions_category_list(world: World, client_for: Any) -> None:
+    from jixiao.audit.models import AuditEntry
+    from jixiao.budget.models import ProjectCategory
+
+    client = client_for("office")
+    response = client.post(
+        "/budget/categories/new/", {"code": "C41", "name": "殡葬服务", "domain": "社会保障和就业", "active": "on"}
+    )
+    assert response.status_code == 302
+    duplicate = client.post(
+        "/budget/categories/new/", {"code": "C42", "name": "殡葬服务", "domain": "社会保障和就业"}
+    ).content.decode()
+    assert "类别名称「殡葬服务」已被使用" in duplicate
+    with scopes_disabled():
+        category = ProjectCategory.objects.get(region=world.region, code="C41")
+    client.post(
+        f"/budget/categories/{category.pk}/edit/", {"code": "C41", "name": "殡葬服务", "domain": "社会保障和就业"}
+    )
+    with scopes_disabled():
+        category.refresh_from_db()
+    assert category.active is False
+    assert [e.action for e in AuditEntry.objects.filter(target_type="budget.projectcategory")] == [
+        "budget.category.updated",
+        "budget.category.created",
+    ]
+    assert "殡葬服务" in client_for("unit_a_editor").get("/budget/categories/").content.decode()
