@@ -14,6 +14,7 @@ class BudgetConfig(AppConfig):
                 "budget.unit_budgets.imported": "导入单位预算",
                 "budget.executions.imported": "导入月度执行",
                 "budget.categories.loaded": "载入项目类别",
+                "budget.demo_loaded": "生成演示预算数据",
                 "budget.category.created": "新增项目类别",
                 "budget.category.updated": "修改项目类别",
             }

@@ -59,3 +59,41 @@ def test_demo_is_deterministic() -> None:
     first, again, other = build(7), build(7), build(8)
     assert first == again
     assert first[1] == other[1] and first[0] != other[0]  # the tree is data; the seed varies the rest
+
+
+@pytest.mark.django_db
+def test_demo_money_follows_the_issue() -> None:
+    from django.db.models import Max, Sum
+
+    from jixiao.budget.models import Execution, Project, UnitBudget
+
+    call_command("demo")
+    with scopes_disabled():
+        by_year = {y: Project.objects.filter(fiscal_year__year=y).count() for y in (2022, 2023, 2026)}
+        assert 1300 <= by_year[2026] <= 1700 and by_year[2022] > 1000 and by_year[2023] > 1000
+        names = set(Project.objects.filter(fiscal_year__year=2026).values_list("name", flat=True))
+        for seed_project in (
+            "平安城市视频监控运行维护",
+            "华新水泥垃圾处置费",
+            "基本公共卫生服务",
+            "信访特护期维稳",
+            "农村公路安防",
+            "路灯维护",
+            "生活垃圾收集和压缩",
+            "养老机构运营补贴和公办养老院运转经费",
+            "农产品质量安全抽检专项",
+        ):
+            assert seed_project in names, seed_project
+        assert Execution.objects.filter(project__fiscal_year__year=2026).aggregate(m=Max("month"))["m"] == 8
+        assert Execution.objects.filter(project__fiscal_year__year=2023).aggregate(m=Max("month"))["m"] == 12
+        assert Project.objects.filter(fiscal_year__year=2026, is_special_bond=True).exists()
+        # Every project line is within its unit's declared project expenditure.
+        declared = UnitBudget.objects.filter(fiscal_year__year=2026).aggregate(s=Sum("project_expenditure"))["s"]
+        assert declared == Project.objects.filter(fiscal_year__year=2026).aggregate(s=Sum("initial_budget"))["s"]
+        # Nothing is paid beyond its budget.
+        over = [
+            p
+            for p in Project.objects.filter(fiscal_year__year=2026).annotate(paid=Sum("executions__amount"))
+            if p.paid and p.paid > p.adjusted_budget
+        ]
+        assert over == []

@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from jixiao.budget.demo import build_budget_demo
 from jixiao.org.demo import build_demo, demo_exists, logins_text
 
 
 class Command(BaseCommand):
-    help = "生成演示区县（株洲市渌口区，91 家预算单位）及各角色演示账号。"
+    help = "生成演示区县（株洲市渌口区，91 家预算单位、约 1,500 个项目及其执行数据）和各角色演示账号。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--if-empty", action="store_true", help="数据库中已有演示区县时跳过")
@@ -18,6 +20,12 @@ class Command(BaseCommand):
                 raise CommandError("演示区县已存在；如需重建，请先删除数据库（var/jixiao.sqlite3）。")
             self.stdout.write("演示区县已存在，跳过生成。")
         else:
-            region = build_demo(seed=options["seed"])
-            self.stdout.write(self.style.SUCCESS(f"已生成演示区县：{region}"))
+            with transaction.atomic():
+                region = build_demo(seed=options["seed"])
+                counts = build_budget_demo(region=region, seed=options["seed"])
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已生成演示区县：{region}；项目 {counts['projects']} 个，月度支付 {counts['payments']} 条"
+                )
+            )
         self.stdout.write(logins_text())
