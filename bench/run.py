@@ -192,6 +192,17 @@ def bench(notes: list[str]) -> list[Figure]:
         f"{count / written:.2f} per unit written; by statement: "
         + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
     )
+    # 5. The budget import at province-file size.
+    import budget_import
+
+    seconds, raw, size, counts = budget_import.measure(region, office, [s.code for s in district.specs])
+    assert counts["create"] == budget_import.ROWS, counts
+    figures.append(figure("budget_import_50000", seconds * 1000, "ms", raw * 1000, target=40, digits=0))
+    notes.append(
+        f"budget_import_50000: {budget_import.ROWS} project rows, {size / 1024 / 1024:.1f} MiB .xlsx; "
+        f"validate + commit {budget_import.ROWS / seconds:,.0f} rows/s against calamine's raw read "
+        f"{budget_import.ROWS / raw:,.0f} rows/s"
+    )
     return figures
 
 
