@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jixiao.org",
     "jixiao.accounts",
     "jixiao.budget",
+    "jixiao.library",
     "jixiao.web",
     "jixiao.api",
 ]

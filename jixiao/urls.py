@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/", include("jixiao.org.urls")),
     path("accounts/", include("jixiao.accounts.urls")),
     path("budget/", include("jixiao.budget.urls")),
+    path("library/", include("jixiao.library.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

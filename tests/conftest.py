@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 
 from jixiao.budget.models import ProjectCategory
 from jixiao.budget.services import categories_load_defaults
+from jixiao.library.services import library_load_starter
 from jixiao.org.models import FiscalYear
 from tests.factories import (
     FiscalYearFactory,
@@ -99,6 +100,7 @@ def world(db: Any) -> World:
     )
     categories_load_defaults(actor=None, region=region, actor_name="test")
     categories_load_defaults(actor=None, region=other_region, actor_name="test")
+    library_load_starter(actor=None, region=region, actor_name="test")
     with scopes_disabled():
         category = {c.region_id: c for c in ProjectCategory.objects.filter(code="C10")}
         world.project_a = ProjectFactory(

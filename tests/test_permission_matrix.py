@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jixiao.accounts.models import ApiToken
 from jixiao.accounts.services import token_create
 from jixiao.api.api import api
+from jixiao.library.models import LibraryIndicator
 from jixiao.org.models import FiscalYear
 from tests.conftest import ACTOR_NAMES, World
 from tests.factories import SectionFactory, UserFactory
@@ -24,6 +25,8 @@ from tests.factories import SectionFactory, UserFactory
 LOGGED_IN = [a for a in ACTOR_NAMES if a != "anonymous"]
 ORG_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor", "sysadmin"]
 BUDGET_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor"]
+LIBRARY_VIEW = [*BUDGET_VIEW, "agency"]
+PROPOSERS = ["unit_a_editor", "unit_a_leader", "unit_b_editor"]
 
 
 def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
@@ -61,6 +64,29 @@ def csv_upload(world: World, actor: str) -> dict[str, Any]:
 def budget_upload(world: World, actor: str) -> dict[str, Any]:
     data = "单位编码,基本支出,项目支出\n105,1000000,2000000\n".encode()
     return {"file": io.BytesIO(data), "name": "budgets.csv", "extra": {"kind": "unit_budgets", "year": "2026"}}
+
+
+def approved_indicator(world: World) -> Any:
+    return LibraryIndicator.objects.with_scopes_disabled().get(region=world.region, code="C27-001")
+
+
+def proposal(world: World) -> Any:
+    from jixiao.library.services import indicator_propose
+
+    return indicator_propose(
+        actor=world.actors["unit_a_editor"],
+        region=world.region,
+        fields={
+            "name": "校园食堂明厨亮灶覆盖率",
+            "level1": "产出指标",
+            "level2": "质量指标",
+            "definition": "指标解释：实现明厨亮灶的学校食堂数 ÷ 学校食堂总数 乘以 100%。",
+            "direction": "positive",
+            "measure_unit": "%",
+            "basis": "计划标准",
+            "categories": ["C13"],
+        },
+    )
 
 
 def office_token(world: World) -> ApiToken:
@@ -193,6 +219,53 @@ PAGES: dict[str, Case] = {
         allowed(["office"], ok=302),
         data=lambda w, a: {"token": "x", "kind": "projects"},
     ),
+    "library:indicator_list": Case("get", lambda w: reverse("library:indicator_list"), allowed(LIBRARY_VIEW)),
+    "library:indicator_detail": Case(
+        "get",
+        lambda w: reverse("library:indicator_detail", args=[approved_indicator(w).pk]),
+        allowed(LIBRARY_VIEW),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("library:indicator_detail", args=[proposal(w).pk]),
+                allowed(LIBRARY_VIEW, unit_b_editor=404, agency=404),
+            )
+        ],
+    ),
+    "library:proposal_review": Case(
+        "post",
+        lambda w: reverse("library:proposal_review", args=[proposal(w).pk]),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"decision": "approve"},
+    ),
+    "library:propose": Case("get", lambda w: reverse("library:propose"), allowed(PROPOSERS)),
+    "library:proposal_list": Case("get", lambda w: reverse("library:proposal_list"), allowed(LIBRARY_VIEW)),
+    "library:layout": Case(
+        "post",
+        lambda w: reverse("library:layout"),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"layout": "cost_under_output"},
+    ),
+    "library:recommend": Case(
+        "get",
+        lambda w: reverse("library:recommend", args=[w.project_a.pk]),
+        allowed(LIBRARY_VIEW, unit_b_editor=404, agency=404),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("library:recommend", args=[w.other_region_project.pk]),
+                allowed(LIBRARY_VIEW, ok=404),
+            )
+        ],
+    ),
+    "library:export": Case("get", lambda w: reverse("library:export"), allowed(LIBRARY_VIEW)),
+    "library:import": Case("get", lambda w: reverse("library:import"), allowed(["office"])),
+    "library:import_commit": Case(
+        "post",
+        lambda w: reverse("library:import_commit"),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"token": "x"},
+    ),
     "accounts:profile": Case("get", lambda w: reverse("accounts:profile"), expect(200)),
     "accounts:token_create": Case(
         "post", lambda w: reverse("accounts:token_create"), expect(302), data=lambda w, a: {"name": "数据推送"}
@@ -292,6 +365,26 @@ API: dict[tuple[str, str], Case] = {
         lambda w: "/api/v1/budget/import",
         allowed(["office"], anonymous=401),
         data=lambda w, a: budget_upload(w, a),
+    ),
+    ("get", "/api/v1/library/search"): Case(
+        "get", lambda w: "/api/v1/library/search?q=%E5%9E%83%E5%9C%BE", allowed(LIBRARY_VIEW, anonymous=401)
+    ),
+    ("get", "/api/v1/library/indicators/{indicator_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/library/indicators/{approved_indicator(w).pk}",
+        allowed(LIBRARY_VIEW, anonymous=401),
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/library/indicators/{proposal(w).pk}",
+                allowed(LIBRARY_VIEW, anonymous=401, unit_b_editor=404, agency=404),
+            )
+        ],
+    ),
+    ("get", "/api/v1/library/recommend/{project_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/library/recommend/{w.project_a.pk}",
+        allowed(LIBRARY_VIEW, anonymous=401, unit_b_editor=404, agency=404),
     ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
     ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),

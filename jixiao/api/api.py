@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
-from jixiao.api import accounts, budget, org
+from jixiao.api import accounts, budget, library, org
 from jixiao.api.auth import AUTH
 from jixiao.core.errors import DomainError, Forbidden
 
@@ -24,6 +24,7 @@ api = NinjaAPI(
 api.add_router("/", org.router)
 api.add_router("/", accounts.router)
 api.add_router("/", budget.router)
+api.add_router("/", library.router)
 
 
 @api.exception_handler(Forbidden)

@@ -48,18 +48,24 @@ PERMISSIONS: dict[str, str] = {
     "audit.view": "查阅操作日志",
     "budget.view": "查看项目、预算和执行数据",
     "budget.import": "导入预算和执行数据（一体化系统导出文件）",
+    "library.view": "查阅绩效指标库，检索和获取指标推荐",
+    "library.propose": "向指标库提议新指标",
+    "library.curate": "审核指标提议，维护、导入导出指标库",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.OFFICE: frozenset({"org.view", "org.manage", "audit.view", "budget.view", "budget.import"}),
-    Role.SECTION: frozenset({"org.view", "budget.view"}),
-    Role.UNIT_EDITOR: frozenset({"org.view", "budget.view"}),
-    Role.UNIT_LEADER: frozenset({"org.view", "budget.view"}),
-    Role.AGENCY: frozenset(),
+    Role.OFFICE: frozenset(
+        {"org.view", "org.manage", "audit.view", "budget.view", "budget.import", "library.view", "library.curate"}
+    ),
+    Role.SECTION: frozenset({"org.view", "budget.view", "library.view"}),
+    Role.UNIT_EDITOR: frozenset({"org.view", "budget.view", "library.view", "library.propose"}),
+    Role.UNIT_LEADER: frozenset({"org.view", "budget.view", "library.view", "library.propose"}),
+    # Evaluators judge indicators against the library too.
+    Role.AGENCY: frozenset({"library.view"}),
     # Auditors read all business data and the log, and change nothing. Accounts are the
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
-    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view"}),
+    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view", "library.view"}),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.
     Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),

@@ -22,7 +22,46 @@ _TOKENIZER: jieba.Tokenizer | None = None
 _HAN_OR_WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 # Words that carry no meaning for matching an indicator to a need.
 STOPWORDS = frozenset(
-    ["的", "和", "与", "及", "等", "对", "在", "为", "了", "是", "按", "由", "其", "或", "并", "中", "内", "上", "下", "年度", "全年", "项目", "指标", "经费", "资金", "专项", "工作", "开展", "相关", "有关", "区级", "县级", "全区", "全县", "本级", "支出", "补助", "情况"]
+    [
+        "的",
+        "和",
+        "与",
+        "及",
+        "等",
+        "对",
+        "在",
+        "为",
+        "了",
+        "是",
+        "按",
+        "由",
+        "其",
+        "或",
+        "并",
+        "中",
+        "内",
+        "上",
+        "下",
+        "年度",
+        "全年",
+        "项目",
+        "指标",
+        "经费",
+        "资金",
+        "专项",
+        "工作",
+        "开展",
+        "相关",
+        "有关",
+        "区级",
+        "县级",
+        "全区",
+        "全县",
+        "本级",
+        "支出",
+        "补助",
+        "情况",
+    ]
 )
 # How much a matching word counts, by where in the indicator it stands.
 FIELD_WEIGHTS = {"name": 3.0, "keywords": 2.5, "category": 1.5, "definition": 1.0}

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jixiao.budget.demo import build_budget_demo
+from jixiao.library.services import library_load_starter
 from jixiao.org.demo import build_demo, demo_exists, logins_text
 
 
@@ -23,9 +24,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 region = build_demo(seed=options["seed"])
                 counts = build_budget_demo(region=region, seed=options["seed"])
+                counts["indicators"] = library_load_starter(actor=None, region=region, actor_name="jixiao demo")
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"已生成演示区县：{region}；项目 {counts['projects']} 个，月度支付 {counts['payments']} 条"
+                    f"已生成演示区县：{region}；项目 {counts['projects']} 个，月度支付 {counts['payments']} 条，"
+                    f"指标库 {counts['indicators']} 个指标"
                 )
             )
         self.stdout.write(logins_text())

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from jixiao.accounts.models import User
 from jixiao.audit.services import log_action
+from jixiao.budget.services import categories_load_defaults
 from jixiao.core.access import Role
+from jixiao.library.services import library_load_starter
 from jixiao.org.models import Region, region_code_validator
 
 
@@ -65,8 +67,13 @@ class Command(BaseCommand):
                 region=region,
                 data={"region": code, "admin": username},
             )
+            # The region starts with the starter project categories and indicator library.
+            categories_load_defaults(actor=None, region=region, actor_name="jixiao bootstrap")
+            added = library_load_starter(actor=None, region=region, actor_name="jixiao bootstrap")
         self.stdout.write(
-            self.style.SUCCESS(f"已创建行政区划 {region} 和系统管理员「{username}」（首次登录须修改密码）。")
+            self.style.SUCCESS(
+                f"已创建行政区划 {region} 和系统管理员「{username}」（首次登录须修改密码），载入起步指标库 {added} 个指标。"
+            )
         )
 
     def _ask_password(self) -> str:
