@@ -214,6 +214,8 @@ def recommend(
     """
     usage = usage or {}
     project_terms = Counter(dict.fromkeys(terms(project.name), 2)) + Counter(terms(project.description))
+    # Reasons quote whole words; bigrams help the match but read as fragments (村义, 育学).
+    project_words = set(words(project.name)) | set(words(project.description))
     scores: defaultdict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = {}
 
@@ -227,8 +229,9 @@ def recommend(
             matched.setdefault(key, defaultdict(float))[term] += weight * field_weight * index.idf[term]
     for key, contributions in matched.items():
         similarity = sum(contributions.values())
-        top = [t for t, _ in sorted(contributions.items(), key=lambda kv: -kv[1])[:3]]
-        add(key, min(similarity / 8.0, 4.0), f"与项目名称或概述相关（{'、'.join(top)}）")
+        top = [t for t, _ in sorted(contributions.items(), key=lambda kv: -kv[1]) if t in project_words][:3]
+        reason = f"与项目名称或概述相关（{'、'.join(top)}）" if top else "与项目名称或概述相关"
+        add(key, min(similarity / 8.0, 4.0), reason)
     for key, item in index.items.items():
         if project.category and project.category in item.categories:
             add(key, 3.0, f"「{project.category_name or project.category}」类项目的个性指标")
