@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from jixiao.core.data import read_data
-from jixiao.core.text import IndicatorText, ProjectText, SearchIndex, recommend
+from jixiao.core.text import ProjectText, SearchIndex, recommend, texts_from_data
 
 HERE = Path(__file__).resolve().parent
 QUERIES = [
@@ -46,20 +46,7 @@ def _library() -> tuple[list[dict], dict[str, dict]]:
 
 def build_index() -> SearchIndex:
     items, categories = _library()
-    return SearchIndex(
-        IndicatorText(
-            key=i["code"],
-            name=i["name"],
-            keywords=i["keywords"],
-            definition=i["definition"],
-            categories=i["categories"],
-            category_names=[categories[c]["name"] for c in i["categories"]],
-            level1=i["level1"],
-            level2=i["level2"],
-            common=not i["categories"],
-        )
-        for i in items
-    )
+    return SearchIndex(texts_from_data(items, {code: c["name"] for code, c in categories.items()}))
 
 
 def search_times(index: SearchIndex, repeats: int = 30) -> tuple[float, float, float]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from jixiao.budget.models import Execution, FundSource, Project, ProjectCategory, UnitBudget
 from jixiao.core.numbers import AmountError, header_scale, parse_amount
-from jixiao.core.tabular import Issue, Row, Table, TabularError, normalize_text, read_tables
+from jixiao.core.tabular import Issue, PlanSummary, Row, Table, TabularError, normalize_text, read_tables
 from jixiao.org.models import FiscalYear, Unit
 
 PROJECT_CODE = re.compile(r"^[0-9A-Za-z]{1,21}$")
@@ -41,32 +41,13 @@ class Change:
 
 
 @dataclass
-class ImportPlan:
+class ImportPlan(PlanSummary):
     kind: str
     file: str
     issues: list[Issue] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     # What the commit writes, keyed like ``changes``; built only for a clean file.
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
-
-    def count(self, action: str) -> int:
-        return sum(1 for c in self.changes if c.action == action)
-
-    @property
-    def count_create(self) -> int:
-        return self.count("create")
-
-    @property
-    def count_update(self) -> int:
-        return self.count("update")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 class Cells:

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 import python_calamine
 
@@ -231,3 +232,30 @@ def duplicate_columns(table: Table) -> list[Issue]:
             issues.append(table.issue(table.header_row, column, column, f"「{column}」列只能出现一次"))
         seen.add(column)
     return issues
+
+
+class PlanSummary:
+    """What every import plan answers: is it clean, and how many rows create, update or keep.
+    A plan has ``issues`` and ``changes`` whose items carry an ``action``."""
+
+    issues: list[Issue]
+    changes: list[Any]
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def count_create(self) -> int:
+        return self.count("create")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")

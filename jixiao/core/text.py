@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
+from typing import Any
 
 import jieba
 
@@ -120,6 +121,24 @@ class IndicatorText:
     level1: str = ""
     level2: str = ""
     common: bool = False
+
+
+def texts_from_data(items: Iterable[dict[str, Any]], category_names: dict[str, str]) -> list[IndicatorText]:
+    """Indicators in the data-file layout (``data/library/indicators.json``) as search texts."""
+    return [
+        IndicatorText(
+            key=i["code"],
+            name=i["name"],
+            keywords=i.get("keywords", []),
+            definition=i.get("definition", ""),
+            categories=i["categories"],
+            category_names=[category_names[c] for c in i["categories"]],
+            level1=i["level1"],
+            level2=i["level2"],
+            common=not i["categories"],
+        )
+        for i in items
+    ]
 
 
 @dataclass

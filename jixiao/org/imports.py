@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from jixiao.core.tabular import (
     Issue,
+    PlanSummary,
     Table,
     TabularError,
     duplicate_columns,
@@ -53,7 +54,7 @@ class UnitChange:
 
 
 @dataclass
-class UnitImportPlan:
+class UnitImportPlan(PlanSummary):
     file: str
     rows: list[UnitRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
@@ -63,25 +64,6 @@ class UnitImportPlan:
     sets_parent: bool = False
     sets_section: bool = False
     sets_active: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
-
-    def count(self, action: str) -> int:
-        return sum(1 for c in self.changes if c.action == action)
-
-    @property
-    def count_create(self) -> int:
-        return self.count("create")
-
-    @property
-    def count_update(self) -> int:
-        return self.count("update")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 def parse_units(*, region: Region, filename: str, data: bytes) -> UnitImportPlan:

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from jixiao.core.data import read_data
-from jixiao.core.text import IndicatorText, PastIndicator, ProjectText, SearchIndex, recommend, words
+from jixiao.core.text import PastIndicator, ProjectText, SearchIndex, recommend, texts_from_data, words
 
 LIBRARY = json.loads(read_data("library/indicators.json"))
 CATEGORY_NAMES = {c["code"]: c["name"] for c in json.loads(read_data("library/categories.json"))["categories"]}
@@ -12,18 +12,7 @@ NAMES = {i["code"]: i["name"] for i in LIBRARY}
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(
-        IndicatorText(
-            key=i["code"],
-            name=i["name"],
-            keywords=i["keywords"],
-            definition=i["definition"],
-            categories=i["categories"],
-            category_names=[CATEGORY_NAMES[c] for c in i["categories"]],
-            common=not i["categories"],
-        )
-        for i in LIBRARY
-    )
+    return SearchIndex(texts_from_data(LIBRARY, CATEGORY_NAMES))
 
 
 def test_domain_words_stay_whole() -> None:
