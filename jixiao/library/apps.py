@@ -7,6 +7,7 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from jixiao.audit.registry import register_actions
+        from jixiao.library import todos  # noqa: F401  (registers the home-page to-do provider)
 
         register_actions(
             {

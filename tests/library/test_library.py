@@ -165,3 +165,11 @@ def test_layout_shows_cost_under_output(world: World, client_for: Any) -> None:
     page = client.get(f"/library/indicators/{cost.pk}/").content.decode()
     assert "产出指标 / 成本指标" in page
     assert AuditEntry.objects.filter(action="library.layout.changed").count() == 1
+
+
+def test_waiting_proposals_are_on_the_offices_home_page(world: World, client_for: Any) -> None:
+    assert "待审核的新指标提议" not in client_for("office").get("/").content.decode()
+    services.indicator_propose(actor=world.actors["unit_a_editor"], region=world.region, fields=FIELDS)
+    page = client_for("office").get("/").content.decode()
+    assert "待审核的新指标提议" in page
+    assert "待审核的新指标提议" not in client_for("unit_a_editor").get("/").content.decode()
