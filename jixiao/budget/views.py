@@ -56,9 +56,7 @@ class ProjectFilter(forms.Form):
 
 def _filtered(request: HttpRequest) -> tuple[ProjectFilter, Any]:
     ctx = ctx_of(request)
-    units = unit_list(actor=request.user, ctx=ctx)
-    if ctx.unit_ids is not None:
-        units = units.filter(pk__in=ctx.unit_ids)
+    units = unit_list(actor=request.user, ctx=ctx)  # already the actor's reach
     form = ProjectFilter(
         request.GET or None, units=units, categories=list(selectors.category_list(actor=request.user, ctx=ctx))
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from jixiao.accounts.permissions import ensure_perm
 from jixiao.audit.services import log_action
 from jixiao.budget.imports import Change, ImportPlan
+from jixiao.budget.models import ProjectCategory
 from jixiao.core.errors import DomainError
 from jixiao.core.tabular import Issue, TabularError, duplicate_columns, missing_columns, normalize_text, read_tables
 from jixiao.library.models import Direction, LibraryIndicator, Status
@@ -175,8 +176,6 @@ def library_import_commit(*, actor: Any, region: Region, filename: str, data: by
         if not plan.ok or not (plan.count_create or plan.count_update):
             return plan
         indicators = LibraryIndicator.objects.with_scope(region=[region.pk])
-        from jixiao.budget.models import ProjectCategory
-
         categories = {c.code: c for c in ProjectCategory.objects.with_scope(region=[region.pk]).all()}
         for change in plan.changes:
             if change.action == "unchanged":

@@ -42,10 +42,10 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         scope=scope if scope in Scope.values else "",
     )
     counts = selectors.taxonomy_counts(actor=request.user, ctx=ctx)
-    tree = []
-    for l1, l2s in _levels(Layout.COST_AS_LEVEL1):
-        shown = services.shown_levels(l1, l2s[0], layout)[0] if l1 == "成本指标" else l1
-        tree.append({"level1": l1, "shown": shown, "children": [(l2, counts.get((l1, l2), 0)) for l2 in l2s]})
+    tree = [
+        {"level1": l1, "children": [(l2, counts.get((l1, l2), 0)) for l2 in l2s]}
+        for l1, l2s in _levels(Layout.COST_AS_LEVEL1)
+    ]
     context = {
         "q": q,
         "found": found,
