@@ -51,21 +51,42 @@ PERMISSIONS: dict[str, str] = {
     "library.view": "查阅绩效指标库，检索和获取指标推荐",
     "library.propose": "向指标库提议新指标",
     "library.curate": "审核指标提议，维护、导入导出指标库",
+    "goals.view": "查看绩效目标表及其审核意见",
+    "goals.edit": "编报、修改、报送本单位的绩效目标表，申请调整",
+    "goals.leader_review": "以单位负责人（主管部门）身份审核绩效目标表",
+    "goals.section_review": "以业务股室身份初审绩效目标表",
+    "goals.office_review": "终审绩效目标表、评定审核结果，批量审核",
+    "goals.rules": "维护绩效目标审核规则（阈值、词表）",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OFFICE: frozenset(
-        {"org.view", "org.manage", "audit.view", "budget.view", "budget.import", "library.view", "library.curate"}
+        {
+            "org.view",
+            "org.manage",
+            "audit.view",
+            "budget.view",
+            "budget.import",
+            "library.view",
+            "library.curate",
+            "goals.view",
+            "goals.office_review",
+            "goals.rules",
+        }
     ),
-    Role.SECTION: frozenset({"org.view", "budget.view", "library.view"}),
-    Role.UNIT_EDITOR: frozenset({"org.view", "budget.view", "library.view", "library.propose"}),
-    Role.UNIT_LEADER: frozenset({"org.view", "budget.view", "library.view", "library.propose"}),
+    Role.SECTION: frozenset({"org.view", "budget.view", "library.view", "goals.view", "goals.section_review"}),
+    Role.UNIT_EDITOR: frozenset(
+        {"org.view", "budget.view", "library.view", "library.propose", "goals.view", "goals.edit"}
+    ),
+    Role.UNIT_LEADER: frozenset(
+        {"org.view", "budget.view", "library.view", "library.propose", "goals.view", "goals.leader_review"}
+    ),
     # Evaluators judge indicators against the library too.
     Role.AGENCY: frozenset({"library.view"}),
     # Auditors read all business data and the log, and change nothing. Accounts are the
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
-    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view", "library.view"}),
+    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view", "library.view", "goals.view"}),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.
     Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),
