@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jixiao.accounts",
     "jixiao.budget",
     "jixiao.library",
+    "jixiao.goals",
     "jixiao.web",
     "jixiao.api",
 ]

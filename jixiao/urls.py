@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("jixiao.accounts.urls")),
     path("budget/", include("jixiao.budget.urls")),
     path("library/", include("jixiao.library.urls")),
+    path("goals/", include("jixiao.goals.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -27,6 +27,8 @@ ORG_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_edito
 BUDGET_VIEW = ["office", "section", "unit_a_editor", "unit_a_leader", "unit_b_editor", "auditor"]
 LIBRARY_VIEW = [*BUDGET_VIEW, "agency"]
 PROPOSERS = ["unit_a_editor", "unit_a_leader", "unit_b_editor"]
+GOALS_VIEW = BUDGET_VIEW
+GOAL_EDITORS = ["unit_a_editor", "unit_b_editor"]
 
 
 def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
@@ -87,6 +89,30 @@ def proposal(world: World) -> Any:
             "categories": ["C13"],
         },
     )
+
+
+def goal_sheet(world: World) -> Any:
+    """Unit A's project sheet (made once per world)."""
+    from jixiao.goals.models import GoalSheet
+    from jixiao.goals.services import sheet_create_for_project
+
+    existing = GoalSheet.objects.with_scopes_disabled().filter(project=world.project_a).first()
+    return existing or sheet_create_for_project(actor=world.actors["unit_a_editor"], project=world.project_a)
+
+
+def review_run(world: World) -> Any:
+    from jixiao.goals.models import ReviewRun
+
+    return ReviewRun.objects.with_scopes_disabled().create(
+        region=world.region, fiscal_year=world.fiscal_year, started_by=world.actors["office"], status="done"
+    )
+
+
+def sound_sheet_json(world: World, actor: str) -> Any:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).resolve().parents[1] / "docs/formats/examples/goal-sound.json").read_text())
 
 
 def office_token(world: World) -> ApiToken:
@@ -266,6 +292,71 @@ PAGES: dict[str, Case] = {
         allowed(["office"], ok=302),
         data=lambda w, a: {"token": "x"},
     ),
+    "goals:sheet_list": Case("get", lambda w: reverse("goals:sheet_list"), allowed(GOALS_VIEW)),
+    "goals:queue": Case("get", lambda w: reverse("goals:queue"), allowed(GOALS_VIEW)),
+    "goals:unit_summary": Case("get", lambda w: reverse("goals:unit_summary"), allowed(GOALS_VIEW)),
+    "goals:unit_sheets": Case(
+        "get",
+        lambda w: reverse("goals:unit_sheets", args=[w.unit_a.pk]),
+        allowed(GOALS_VIEW, unit_b_editor=404),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("goals:unit_sheets", args=[w.other_region_unit.pk]),
+                allowed(GOALS_VIEW, ok=404),
+            )
+        ],
+    ),
+    "goals:sheet_create": Case(
+        "post",
+        lambda w: reverse("goals:sheet_create"),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+        data=lambda w, a: {"project": w.project_a.pk},
+    ),
+    "goals:sheet_detail": Case(
+        "get",
+        lambda w: reverse("goals:sheet_detail", args=[goal_sheet(w).pk]),
+        allowed(GOALS_VIEW, unit_b_editor=404),
+    ),
+    "goals:sheet_edit": Case(
+        "get",
+        lambda w: reverse("goals:sheet_edit", args=[goal_sheet(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=404),
+    ),
+    "goals:sheet_check": Case(
+        "post",
+        lambda w: reverse("goals:sheet_check", args=[goal_sheet(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=404),
+        data=lambda w, a: {"goal": "", "row_name": ["亮灯率"], "row_value": ["≥120%"]},
+    ),
+    "goals:sheet_transition": Case(
+        "post",
+        lambda w: reverse("goals:sheet_transition", args=[goal_sheet(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+        data=lambda w, a: {"action": "submit"},
+    ),
+    "goals:sheet_rereview": Case(
+        "post",
+        lambda w: reverse("goals:sheet_rereview", args=[goal_sheet(w).pk]),
+        allowed(GOALS_VIEW, ok=302, unit_b_editor=404),
+    ),
+    "goals:template": Case(
+        "get",
+        lambda w: reverse("goals:template") + f"?unit={w.unit_a.pk}",
+        allowed(["unit_a_editor"], unit_b_editor=404),
+    ),
+    "goals:import": Case("get", lambda w: reverse("goals:import"), allowed(GOAL_EDITORS)),
+    "goals:import_commit": Case(
+        "post",
+        lambda w: reverse("goals:import_commit"),
+        allowed(GOAL_EDITORS, ok=302),
+        data=lambda w, a: {"token": "x"},
+    ),
+    "goals:batch_start": Case("post", lambda w: reverse("goals:batch_start"), allowed(["office"], ok=302)),
+    "goals:batch_status": Case(
+        "get", lambda w: reverse("goals:batch_status", args=[review_run(w).pk]), allowed(["office"])
+    ),
+    "goals:rules": Case("get", lambda w: reverse("goals:rules"), allowed(GOALS_VIEW)),
     "accounts:profile": Case("get", lambda w: reverse("accounts:profile"), expect(200)),
     "accounts:token_create": Case(
         "post", lambda w: reverse("accounts:token_create"), expect(302), data=lambda w, a: {"name": "数据推送"}
@@ -385,6 +476,40 @@ API: dict[tuple[str, str], Case] = {
         "get",
         lambda w: f"/api/v1/library/recommend/{w.project_a.pk}",
         allowed(LIBRARY_VIEW, anonymous=401, unit_b_editor=404, agency=404),
+    ),
+    ("get", "/api/v1/goals/sheets"): Case("get", lambda w: "/api/v1/goals/sheets", allowed(GOALS_VIEW, anonymous=401)),
+    ("get", "/api/v1/goals/sheets/{sheet_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/goals/sheets/{goal_sheet(w).pk}",
+        allowed(GOALS_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("post", "/api/v1/goals/sheets"): Case(
+        "post",
+        lambda w: "/api/v1/goals/sheets",
+        allowed(["unit_a_editor"], ok=201, anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"project_id": w.project_a.pk},
+        json=True,
+    ),
+    ("put", "/api/v1/goals/sheets/{sheet_id}"): Case(
+        "put",
+        lambda w: f"/api/v1/goals/sheets/{goal_sheet(w).pk}",
+        allowed(["unit_a_editor"], anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {
+            "goal": "2026年保障36所学校正常运转。",
+            "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "保障学校数", "value": "=36所"}],
+        },
+        json=True,
+    ),
+    ("post", "/api/v1/goals/sheets/{sheet_id}/transition"): Case(
+        "post",
+        lambda w: f"/api/v1/goals/sheets/{goal_sheet(w).pk}/transition",
+        allowed([], anonymous=401, unit_b_editor=404, unit_a_editor=400),
+        data=lambda w, a: {"action": "submit"},
+        json=True,
+        notes="the editor's submit of an empty sheet is refused for its errors (400), the others lack the right",
+    ),
+    ("post", "/api/v1/goals/check"): Case(
+        "post", lambda w: "/api/v1/goals/check", allowed(GOALS_VIEW, anonymous=401), data=sound_sheet_json, json=True
     ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
     ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),

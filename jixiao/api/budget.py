@@ -37,6 +37,19 @@ class ProjectOut(Schema):
     initial_budget: Decimal
     adjusted_budget: Decimal
     paid: Decimal
+    goal_status: str
+    fundable: bool
+
+    @staticmethod
+    def resolve_goal_status(obj: Project) -> str:
+        """The goal sheet's state (``none`` when no sheet has been written)."""
+        sheets = list(obj.goal_sheets.all())
+        return sheets[0].status if sheets else "none"
+
+    @staticmethod
+    def resolve_fundable(obj: Project) -> bool:
+        """Whether the project has an approved goal sheet: 审核未通过的，一律不予安排支出."""
+        return any(s.fundable for s in obj.goal_sheets.all())
 
     @staticmethod
     def resolve_unit_code(obj: Project) -> str:
@@ -109,7 +122,7 @@ def list_projects(
         projects = projects.filter(unit__code=unit_code)
     if category_code:
         projects = projects.filter(category__code=category_code)
-    return projects
+    return projects.prefetch_related("goal_sheets")
 
 
 @router.get("/projects/{int:project_id}", response=ProjectDetailOut, summary="项目详情：资金来源与月度执行")

@@ -98,7 +98,17 @@ def project_export(request: HttpRequest) -> HttpResponse:
         "年初预算数（万元）",
         "调整后预算数（万元）",
         "已支付（万元）",
+        "绩效目标状态",
+        "可安排预算",
     ]
+
+    def goal_columns(p: Any) -> list[str]:
+        sheets = list(p.goal_sheets.all())
+        if not sheets:
+            return ["未编报", "否"]
+        sheet = sheets[0]
+        return [sheet.get_status_display(), "是" if sheet.fundable else "否"]
+
     rows = (
         [
             p.code,
@@ -111,8 +121,9 @@ def project_export(request: HttpRequest) -> HttpResponse:
             float(p.initial_budget / 10000),
             float(p.adjusted_budget / 10000),
             float((p.paid or 0) / 10000),
+            *goal_columns(p),
         ]
-        for p in projects.iterator(chunk_size=1000)
+        for p in projects.prefetch_related("goal_sheets").iterator(chunk_size=1000)
     )
     response = HttpResponse(
         xlsx_bytes("项目", header, rows),
@@ -143,6 +154,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "paid": series[-1].cumulative if series else 0,
             "funds": [(label, amount) for _, label, amount in project.funds if amount],
+            # Goal sheets hang off the project (goals → budget); read through the relation so
+            # that budget does not import the app to its right.
+            "goal_sheet": project.goal_sheets.first(),
+            "can_write_goals": has_perm(request.user, "goals.edit", project),
+            "can_see_goals": has_perm(request.user, "goals.view", project),
         },
     )
 

@@ -1,16 +1,22 @@
 """Reads of the indicator library: browse, search and recommend, for an actor."""
 
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from jixiao.accounts.permissions import ActorContext, has_perm
 from jixiao.budget.models import Project, ProjectCategory
-from jixiao.core.text import IndicatorText, ProjectText, SearchIndex, Suggestion, recommend
+from jixiao.core.text import IndicatorText, PastIndicator, ProjectText, SearchIndex, Suggestion, recommend
+from jixiao.core.values import parse_target
 from jixiao.library.models import Layout, LibraryIndicator, LibrarySettings, Status
+
+T = TypeVar("T")
 
 
 def _visible(actor: Any, ctx: ActorContext) -> QuerySet[LibraryIndicator]:
@@ -64,43 +70,63 @@ def taxonomy_counts(*, actor: Any, ctx: ActorContext) -> dict[tuple[str, str], i
 
 # --- search and recommendation ----------------------------------------------------------
 
-_INDEXES: dict[int, tuple[tuple[Any, int], SearchIndex]] = {}
-_INDEX_LOCK = threading.Lock()
+_CACHE: dict[tuple[str, int], tuple[tuple[Any, int], Any]] = {}
+_CACHE_LOCK = threading.Lock()
 
 
-def library_index(region_id: int) -> SearchIndex:
-    """The region's approved library as a search index, rebuilt when the library changes (its
-    latest update time or its size moves)."""
-    approved = LibraryIndicator.objects.with_scope(region=[region_id]).filter(status=Status.APPROVED)
-    stamp = approved.aggregate(m=Max("updated"), n=Count("id"))
+def approved_indicators(region_id: int) -> QuerySet[LibraryIndicator]:
+    return LibraryIndicator.objects.with_scope(region=[region_id]).filter(status=Status.APPROVED)
+
+
+def per_library(name: str, region_id: int, build: Callable[[], T]) -> T:
+    """``build()``'s result for the region's approved library, kept until the library changes
+    (its latest update time or its size moves): the search index, the review engine's entries."""
+    stamp = approved_indicators(region_id).aggregate(m=Max("updated"), n=Count("id"))
     key = (stamp["m"], stamp["n"])
-    with _INDEX_LOCK:
-        cached = _INDEXES.get(region_id)
+    with _CACHE_LOCK:
+        cached = _CACHE.get((name, region_id))
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return cast(T, cached[1])
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[(name, region_id)] = (key, value)
+    return value
+
+
+def category_links(region_id: int) -> dict[int, list[ProjectCategory]]:
+    """Library indicator id → its project categories, for the whole region in two queries."""
     categories = {c.pk: c for c in ProjectCategory.objects.with_scope(region=[region_id]).all()}
-    links: dict[int, list[int]] = {}
+    links: dict[int, list[ProjectCategory]] = {}
     for indicator_id, category_id in LibraryIndicator.categories.through.objects.filter(
         libraryindicator__region_id=region_id
     ).values_list("libraryindicator_id", "projectcategory_id"):
-        links.setdefault(indicator_id, []).append(category_id)
-    index = SearchIndex(
-        IndicatorText(
-            key=str(i.pk),
-            name=i.name,
-            keywords=i.keywords,
-            definition=i.definition,
-            categories=[categories[c].code for c in links.get(i.pk, [])],
-            category_names=[categories[c].name for c in links.get(i.pk, [])],
-            level1=i.level1,
-            level2=i.level2,
-            common=i.scope == "common",
+        links.setdefault(indicator_id, []).append(categories[category_id])
+    return links
+
+
+def library_index(region_id: int) -> SearchIndex:
+    """The region's approved library as a search index."""
+
+    def build() -> SearchIndex:
+        links = category_links(region_id)
+        return SearchIndex(
+            IndicatorText(
+                key=str(i.pk),
+                name=i.name,
+                keywords=i.keywords,
+                definition=i.definition,
+                categories=[c.code for c in links.get(i.pk, [])],
+                category_names=[c.name for c in links.get(i.pk, [])],
+                level1=i.level1,
+                level2=i.level2,
+                common=i.scope == "common",
+            )
+            for i in approved_indicators(region_id).only(
+                "id", "name", "keywords", "definition", "level1", "level2", "scope"
+            )
         )
-        for i in approved.only("id", "name", "keywords", "definition", "level1", "level2", "scope")
-    )
-    with _INDEX_LOCK:
-        _INDEXES[region_id] = (key, index)
-    return index
+
+    return per_library("index", region_id, build)
 
 
 @dataclass
@@ -126,8 +152,9 @@ def indicator_search(*, actor: Any, ctx: ActorContext, q: str, limit: int = 50) 
 
 
 def recommend_for_project(*, actor: Any, ctx: ActorContext, project: Project, limit: int = 40) -> list[Found]:
-    """Suggestions for a project's goal sheet, ranked, each with its reasons. The project's
-    earlier sheets and other projects' usage join the signals once goal sheets exist."""
+    """Suggestions for a project's goal sheet, ranked, each with its reasons: the project's own
+    sheet of last year (with its targets), the category, how often similar projects use it,
+    and the words of the project's name and description."""
     category = project.category
     neighbours = list(
         ProjectCategory.objects.with_scope(region=[project.region_id])
@@ -138,6 +165,85 @@ def recommend_for_project(*, actor: Any, ctx: ActorContext, project: Project, li
     suggestions: list[Suggestion] = recommend(
         ProjectText(project.name, project.description, category.code, category.name, neighbours),
         library_index(project.region_id),
+        history=last_year_indicators(project),
+        usage=category_usage(project),
         limit=limit,
     )
     return _attach(actor, ctx, [(s.key, s.score, s.reasons) for s in suggestions])
+
+
+# Goal sheets point at the library (goals → library): their indicators are read here through
+# the reverse relation ``uses`` and the project's ``goal_sheets``, without importing the app.
+
+
+def last_year_indicators(project: Project) -> list[PastIndicator]:
+    """The library indicators on the same project's sheet of the year before (a continuing
+    project keeps its code), with the target written there."""
+    before = (
+        Project.objects.with_scope(region=[project.region_id], unit=[project.unit_id])
+        .filter(
+            code=project.code, fiscal_year__region_id=project.region_id, fiscal_year__year=project.fiscal_year.year - 1
+        )
+        .first()
+    )
+    if before is None:
+        return []
+    used = (
+        LibraryIndicator.objects.with_scope(region=[project.region_id])
+        .filter(uses__sheet__project=before)
+        .values_list("pk", "uses__symbol", "uses__value", "uses__unit")
+    )
+    return [
+        PastIndicator(
+            key=str(pk), year=before.fiscal_year.year, target=f"{symbol if symbol != '定性' else ''}{value}{unit}"
+        )
+        for pk, symbol, value, unit in used
+    ]
+
+
+def category_usage(project: Project) -> dict[str, int]:
+    """Library indicator → how many sheets of the project's category in the region use it."""
+    rows = (
+        LibraryIndicator.objects.with_scope(region=[project.region_id])
+        .filter(uses__sheet__project__category_id=project.category_id)
+        .exclude(uses__sheet__project=project)
+        .values("pk")
+        .annotate(n=Count("uses__sheet", distinct=True))
+    )
+    return {str(r["pk"]): r["n"] for r in rows}
+
+
+@dataclass
+class Usage:
+    sheets: int
+    units: int
+    years: list[int]
+    targets: list[tuple[str, int]]  # the commonest target values as written, with their counts
+    low: Decimal | None
+    median: Decimal | None
+    high: Decimal | None
+
+
+def usage_of(indicator: LibraryIndicator) -> Usage:
+    """How goal sheets of the region use the indicator: how often, by how many units, and the
+    targets they set (the spread of numeric targets, the commonest values as written)."""
+    uses = indicator.uses.all()
+    counts = uses.aggregate(sheets=Count("sheet", distinct=True), units=Count("sheet__unit", distinct=True))
+    years = sorted(set(uses.values_list("sheet__fiscal_year__year", flat=True)))
+    written: Counter[str] = Counter()
+    numbers: list[Decimal] = []
+    for symbol, value, unit in uses.values_list("symbol", "value", "unit")[:2000]:
+        target = parse_target(value, symbol=symbol, unit=unit)
+        written[f"{'' if symbol == '定性' else symbol}{value}{unit}"] += 1
+        if target.number is not None and target.problem is None:
+            numbers.append(target.number)
+    numbers.sort()
+    return Usage(
+        sheets=counts["sheets"],
+        units=counts["units"],
+        years=years,
+        targets=written.most_common(5),
+        low=numbers[0] if numbers else None,
+        median=numbers[len(numbers) // 2] if numbers else None,
+        high=numbers[-1] if numbers else None,
+    )

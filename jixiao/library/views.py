@@ -82,6 +82,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": indicator.versions.select_related("changed_by")[:20],
             "can_review": can_review,
             "similar": [f for f in similar if f.indicator.pk != indicator.pk],
+            "usage": selectors.usage_of(indicator),
         },
     )
 

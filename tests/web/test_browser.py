@@ -4,44 +4,15 @@ Drives Debian's /usr/bin/chromium through Playwright (never `playwright install`
 (CI=true) a missing browser fails the run; on a developer machine without Chromium it skips.
 """
 
-import os
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import World
 from tests.factories import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.web.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page() -> Any:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Chromium for the browser tests: apt-get install chromium")
-        pytest.skip("没有找到 Chromium（/usr/bin/chromium）：浏览器测试跳过。apt-get install chromium 后可运行。")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the live server
-    # makes happen in its own thread, and the fixtures have already written their rows.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-            )
-            page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 800})
-            yield page
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_unit_editor_logs_in_and_sees_the_chinese_home_page(world: World, live_server: Any, browser_page: Any) -> None:
@@ -56,7 +27,7 @@ def test_unit_editor_logs_in_and_sees_the_chinese_home_page(world: World, live_s
     page.wait_for_selector("text=待办事项")
     assert "首页" in page.title()
     menu = [t.strip() for t in page.locator("nav .nav-link").all_inner_texts()]
-    assert menu == ["首页", "预算单位", "项目", "指标库", "业务股室", "预算年度"]
+    assert menu == ["首页", "预算单位", "项目", "绩效目标", "指标库", "业务股室", "预算年度"]
     assert "株洲市渌口区教育局" in page.locator("main").inner_text()
     # Nothing is fetched from outside this machine: bureaus run on a private network.
     assert all(url.startswith(live_server.url) for url in requests), [

@@ -1,0 +1,420 @@
+"""Goal-sheet pages: the year's list, a reviewer's queue, a sheet, the editor with its live
+review, and the workflow buttons. Each view parses input, calls one selector or service and
+renders; domain errors become messages."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jixiao.accounts.permissions import has_perm
+from jixiao.budget import selectors as budget_selectors
+from jixiao.budget.models import FundSource
+from jixiao.core import checks
+from jixiao.core.errors import DomainError, Forbidden
+from jixiao.core.numbers import AmountError, parse_amount
+from jixiao.core.values import parse_target
+from jixiao.core.workflow import GRADE_HANDLING, STATE_LABELS, State, allowed
+from jixiao.goals import selectors, services
+from jixiao.goals.batch import latest_run
+from jixiao.goals.models import Kind
+from jixiao.goals.review import Row, as_findings, last_year_sheet, review_rows, rows_of
+from jixiao.goals.selectors import FAMILIES, SEVERITIES, SORTS
+from jixiao.library.selectors import recommend_for_project
+from jixiao.org.selectors import unit_get, unit_list
+from jixiao.web.decorators import ctx_of, require_perm
+from jixiao.web.pagination import paginate, querystring_without_page
+
+LEVEL2 = {
+    "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
+    "效益指标": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
+    "满意度指标": ["服务对象满意度指标"],
+    "成本指标": ["经济成本指标", "社会成本指标", "生态环境成本指标"],
+}
+SYMBOL_CHOICES = ["≥", "≤", "=", ">", "<", "定性"]
+BASES = ["计划标准", "行业标准", "历史标准", "其他标准"]
+SORT_LABELS = [
+    ("unit", "按单位"),
+    ("-errors", "错误多的在前"),
+    ("-warnings", "警告多的在前"),
+    ("-total", "金额大的在前"),
+    ("-updated", "最近修改在前"),
+    ("status", "按状态"),
+]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
+
+
+@require_perm("goals.view")
+def sheet_list(request: HttpRequest) -> HttpResponse:
+    ctx = ctx_of(request)
+    g = request.GET
+    choice: dict[str, Any] = {
+        "q": g.get("q", "").strip()[:100],
+        "unit_id": _int(g.get("unit")),
+        "status": g.get("status", "") if g.get("status", "") in {s.value for s in State} else "",
+        "kind": g.get("kind", "") if g.get("kind", "") in Kind.values else "",
+        "family": g.get("family", "") if g.get("family", "") in FAMILIES else "",
+        "severity": g.get("severity", "") if g.get("severity", "") in SEVERITIES else "",
+        "grade": g.get("grade", "") if g.get("grade", "") in GRADE_HANDLING else "",
+        "sort": g.get("sort", "unit") if g.get("sort", "unit") in SORTS else "unit",
+    }
+    sheets = selectors.sheet_list(actor=request.user, ctx=ctx, **choice)
+    page: Page[Any] = paginate(request, sheets)
+    return render(
+        request,
+        "goals/sheet_list.html",
+        {
+            "page": page,
+            "choice": choice,
+            "qs": querystring_without_page(request),
+            "units": unit_list(actor=request.user, ctx=ctx),
+            "states": [(s.value, STATE_LABELS[s]) for s in State],
+            "kinds": Kind.choices,
+            "families": FAMILIES,
+            "severities": SEVERITIES,
+            "grades": list(GRADE_HANDLING),
+            "sort_labels": SORT_LABELS,
+            "family_counts": selectors.family_counts(sheets),
+            "status_counts": selectors.status_counts(sheets),
+            "can_batch": has_perm(request.user, "goals.office_review"),
+            "latest_run": latest_run(actor=request.user, ctx=ctx)
+            if has_perm(request.user, "goals.office_review")
+            else None,
+        },
+    )
+
+
+@require_perm("goals.view")
+def queue(request: HttpRequest) -> HttpResponse:
+    sheets = selectors.queue(actor=request.user, ctx=ctx_of(request))
+    return render(request, "goals/queue.html", {"page": paginate(request, sheets), "qs": ""})
+
+
+@require_perm("goals.view")
+def unit_summary(request: HttpRequest) -> HttpResponse:
+    ctx = ctx_of(request)
+    sheets = selectors.sheet_list(actor=request.user, ctx=ctx)
+    return render(
+        request,
+        "goals/unit_summary.html",
+        {"rows": selectors.unit_summary(sheets), "status_counts": selectors.status_counts(sheets)},
+    )
+
+
+def _findings_by_row(findings: list[checks.Finding]) -> tuple[list[checks.Finding], dict[int, list[checks.Finding]]]:
+    sheet_level = [f for f in findings if f.indicator is None]
+    by_row: dict[int, list[checks.Finding]] = {}
+    for f in findings:
+        if f.indicator is not None:
+            by_row.setdefault(f.indicator, []).append(f)
+    return sheet_level, by_row
+
+
+@require_perm("goals.view")
+def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.sheet_get(actor=request.user, ctx=ctx_of(request), pk=pk)
+    findings = as_findings(sheet.findings.all())
+    sheet_level, by_row = _findings_by_row(findings)
+    indicators = list(sheet.indicators.all())
+    before = last_year_sheet(sheet)
+    actions = allowed(sheet.status, getattr(request.user, "role", ""))
+    return render(
+        request,
+        "goals/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "rows": [(i, by_row.get(i.position, [])) for i in indicators],
+            "sheet_findings": sheet_level,
+            "findings": findings,
+            "events": sheet.events.select_related("actor").prefetch_related("comments"),
+            "snapshots": sheet.snapshots.all(),
+            "before": before,
+            "before_rows": list(before.indicators.all()) if before else [],
+            "actions": [a for a in actions if has_perm(request.user, a.perm, sheet)],
+            "funds": [(label, amount) for _, label, amount in sheet.funds if amount],
+            "grade_handling": GRADE_HANDLING,
+            "can_edit": sheet.editable and has_perm(request.user, "goals.edit", sheet),
+            "families": FAMILIES,
+        },
+    )
+
+
+@require_POST
+@require_perm("goals.edit")
+def sheet_create(request: HttpRequest) -> HttpResponse:
+    """A new draft: for a project (``project``), or the department sheet of a unit (``unit``)."""
+    ctx = ctx_of(request)
+    try:
+        if (project_id := _int(request.POST.get("project"))) is not None:
+            project = budget_selectors.project_get(actor=request.user, ctx=ctx, pk=project_id)
+            sheet = services.sheet_create_for_project(actor=request.user, project=project)
+        elif (unit_id := _int(request.POST.get("unit"))) is not None and ctx.fiscal_year is not None:
+            unit = unit_get(actor=request.user, ctx=ctx, pk=unit_id)
+            sheet = services.sheet_create_for_department(actor=request.user, unit=unit, fiscal_year=ctx.fiscal_year)
+        else:
+            raise Http404("没有指定项目或单位")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("back") or "goals:sheet_list")
+    messages.success(request, "已新建绩效目标表，请填写后保存")
+    return redirect("goals:sheet_edit", pk=sheet.pk)
+
+
+def _decimal_or_none(text: str) -> Decimal | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise DomainError(f"分值「{text}」不是数字") from None
+
+
+def rows_from_post(post: Any) -> list[Row]:
+    """The indicator table as typed: parallel lists, one entry per row in the page's order."""
+    columns = ["level1", "level2", "name", "symbol", "value", "unit", "weight", "basis", "source", "lib"]
+    values = {c: post.getlist(f"row_{c}") for c in columns}
+    count = max((len(v) for v in values.values()), default=0)
+    if count > services.MAX_INDICATORS * 2:
+        raise DomainError("指标行过多")
+    rows = []
+    for n in range(count):
+        cell = {c: (values[c][n] if n < len(values[c]) else "").strip() for c in columns}
+        rows.append(
+            Row(
+                level1=cell["level1"],
+                level2=cell["level2"],
+                name=cell["name"],
+                symbol=cell["symbol"],
+                value=cell["value"],
+                unit=cell["unit"],
+                weight=_decimal_or_none(cell["weight"]),
+                basis=cell["basis"],
+                source=cell["source"],
+                library_indicator_id=_int(cell["lib"]),
+            )
+        )
+    return rows
+
+
+def split_whole_cells(rows: list[Row]) -> list[Row]:
+    """A value typed as the whole cell (``≥95%``, ``不少于3万人``) is stored as symbol, number and
+    unit, the way the official table prints it. A cell that cannot be split stays as typed."""
+    for r in rows:
+        if r.value and not r.symbol:
+            target = parse_target(r.value, unit=r.unit, date_context=r.level2 == "时效指标")
+            if target.problem is None and target.symbol:
+                r.symbol = target.symbol
+                if target.number is not None:
+                    r.value = f"{target.number.normalize():f}"
+                    r.unit = r.unit or target.unit
+                elif target.level:
+                    r.value = target.level
+    return rows
+
+
+def _funds_from_post(post: Any) -> dict[str, Decimal]:
+    funds: dict[str, Decimal] = {}
+    for source in FundSource:
+        text = post.get(f"fund_{source.value}", "").strip()
+        try:
+            funds[source.value] = parse_amount(text, scale=Decimal(10000)) if text else Decimal(0)
+        except AmountError as e:
+            raise DomainError(f"{source.label}：{e.expected}") from None
+    return funds
+
+
+def _lines_from_post(post: Any) -> list[dict[str, str]]:
+    lines = []
+    for name, amount in zip(post.getlist("line_name"), post.getlist("line_amount"), strict=False):
+        if not name.strip() and not amount.strip():
+            continue
+        try:
+            value = parse_amount(amount, scale=Decimal(10000))
+        except AmountError as e:
+            raise DomainError(f"项目「{name}」的金额：{e.expected}") from None
+        lines.append({"name": name.strip()[:200], "amount": str(value)})
+    return lines
+
+
+def _editor_context(
+    request: HttpRequest, sheet: Any, rows: list[Row], findings: list[checks.Finding]
+) -> dict[str, Any]:
+    sheet_level, by_row = _findings_by_row(findings)
+    before = last_year_sheet(sheet)
+    suggestions = []
+    if sheet.project is not None and has_perm(request.user, "library.view"):
+        suggestions = recommend_for_project(actor=request.user, ctx=ctx_of(request), project=sheet.project, limit=30)
+    return {
+        "sheet": sheet,
+        "rows": [(n, r, by_row.get(n, [])) for n, r in enumerate(rows)],
+        "sheet_findings": sheet_level,
+        "findings": findings,
+        "level2": LEVEL2,
+        "symbols": SYMBOL_CHOICES,
+        "bases": BASES,
+        "before": before,
+        "before_rows": list(before.indicators.all()) if before else [],
+        "suggestions": suggestions,
+        "fund_sources": [(s.value, s.label, getattr(sheet, f"fund_{s.value}")) for s in FundSource],
+        "families": FAMILIES,
+    }
+
+
+@require_perm("goals.edit")
+def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.sheet_get(actor=request.user, ctx=ctx_of(request), pk=pk)
+    if not has_perm(request.user, "goals.edit", sheet):
+        raise Http404("没有找到该绩效目标表")
+    if not sheet.editable:
+        messages.error(request, f"目标表当前状态为「{sheet.get_status_display()}」，不能修改")
+        return redirect("goals:sheet_detail", pk=sheet.pk)
+    if request.method == "POST":
+        try:
+            rows = split_whole_cells(rows_from_post(request.POST))
+            services.sheet_save(
+                actor=request.user,
+                sheet=sheet,
+                goal=request.POST.get("goal", ""),
+                long_term_goal=request.POST.get("long_term_goal", ""),
+                rows=rows,
+                funds=_funds_from_post(request.POST),
+                project_lines=_lines_from_post(request.POST) if sheet.kind == Kind.DEPARTMENT else None,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            rows = rows_from_post_safe(request.POST)
+            return render(request, "goals/sheet_edit.html", _editor_context(request, sheet, rows, []), status=400)
+        sheet.refresh_from_db()
+        if sheet.errors:
+            messages.warning(request, f"已保存。还有 {sheet.errors} 条错误，修改后才能报送。")
+        else:
+            messages.success(request, "已保存。")
+        if request.POST.get("then") == "view":
+            return redirect("goals:sheet_detail", pk=sheet.pk)
+        return redirect("goals:sheet_edit", pk=sheet.pk)
+    rows = rows_of(sheet)
+    findings = as_findings(sheet.findings.all())
+    return render(request, "goals/sheet_edit.html", _editor_context(request, sheet, rows, findings))
+
+
+def rows_from_post_safe(post: Any) -> list[Row]:
+    try:
+        return rows_from_post(post)
+    except DomainError:
+        return []
+
+
+@require_POST
+@require_perm("goals.edit")
+def sheet_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live review while typing: the posted (unsaved) form reviewed, findings beside each row."""
+    sheet = selectors.sheet_get(actor=request.user, ctx=ctx_of(request), pk=pk)
+    if not has_perm(request.user, "goals.edit", sheet):
+        raise Http404("没有找到该绩效目标表")
+    try:
+        rows = rows_from_post(request.POST)
+    except DomainError as exc:
+        return render(request, "goals/_check.html", {"problem": exc.message, "rows": [], "sheet_findings": []})
+    sheet.goal = request.POST.get("goal", "")
+    sheet.long_term_goal = request.POST.get("long_term_goal", "")
+    try:
+        funds = _funds_from_post(request.POST)
+        for source in FundSource:
+            setattr(sheet, f"fund_{source.value}", funds[source.value])
+        sheet.total = sum(funds.values(), Decimal(0))
+        if sheet.kind == Kind.DEPARTMENT:
+            sheet.project_lines = _lines_from_post(request.POST)
+    except DomainError as exc:
+        return render(request, "goals/_check.html", {"problem": exc.message, "rows": [], "sheet_findings": []})
+    findings = review_rows(sheet, rows)
+    sheet_level, by_row = _findings_by_row(findings)
+    readings = []
+    for n, r in enumerate(rows):
+        target = parse_target(r.value, symbol=r.symbol, unit=r.unit, date_context=r.level2 == "时效指标")
+        readings.append((n, by_row.get(n, []), target if r.value else None))
+    return render(
+        request,
+        "goals/_check.html",
+        {
+            "rows": readings,
+            "sheet_findings": sheet_level,
+            "counts": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES},
+        },
+    )
+
+
+def _comments_from_post(post: Any) -> dict[int | None, str]:
+    comments: dict[int | None, str] = {}
+    if post.get("comment_sheet", "").strip():
+        comments[None] = post["comment_sheet"][:2000]
+    for key, text in post.items():
+        if key.startswith("comment_") and key[8:].isdecimal() and text.strip():
+            comments[int(key[8:])] = text[:2000]
+    return comments
+
+
+@require_POST
+@require_perm("goals.view")
+def sheet_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.sheet_get(actor=request.user, ctx=ctx_of(request), pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        services.sheet_transition(
+            actor=request.user,
+            sheet=sheet,
+            action=action,
+            reason=request.POST.get("reason", "")[:2000],
+            grade=request.POST.get("grade", ""),
+            justification=request.POST.get("justification", "")[:4000],
+            adjustment=request.POST.get("adjustment", "")[:200],
+            comments=_comments_from_post(request.POST),
+        )
+    except Forbidden:
+        raise PermissionDenied from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("goals:sheet_detail", pk=sheet.pk)
+    sheet.refresh_from_db()
+    messages.success(request, f"操作成功，目标表现为「{sheet.get_status_display()}」")
+    if sheet.status == State.ADJUSTING:
+        return redirect("goals:sheet_edit", pk=sheet.pk)
+    return redirect("goals:sheet_detail", pk=sheet.pk)
+
+
+@require_POST
+@require_perm("goals.view")
+def sheet_rereview(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.sheet_get(actor=request.user, ctx=ctx_of(request), pk=pk)
+    services.sheet_review_now(actor=request.user, sheet=sheet)
+    messages.success(request, "已按当前规则重新审核")
+    return redirect("goals:sheet_detail", pk=sheet.pk)
+
+
+@require_perm("goals.view")
+def unit_sheets(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's sheets of the year with the projects that still lack one."""
+    ctx = ctx_of(request)
+    unit = unit_get(actor=request.user, ctx=ctx, pk=unit_id)
+    sheets = selectors.sheet_list(actor=request.user, ctx=ctx, unit_id=unit.pk)
+    projects = budget_selectors.project_list(actor=request.user, ctx=ctx, unit_id=unit.pk)
+    with_sheet = set(sheets.values_list("project_id", flat=True))
+    return render(
+        request,
+        "goals/unit_sheets.html",
+        {
+            "unit": unit,
+            "sheets": sheets,
+            "missing": [p for p in projects if p.pk not in with_sheet],
+            "department": selectors.department_sheet(actor=request.user, ctx=ctx, unit_id=unit.pk),
+            "can_edit": has_perm(request.user, "goals.edit", unit),
+        },
+    )
