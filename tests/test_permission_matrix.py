@@ -338,7 +338,7 @@ PAGES: dict[str, Case] = {
     "goals:sheet_rereview": Case(
         "post",
         lambda w: reverse("goals:sheet_rereview", args=[goal_sheet(w).pk]),
-        allowed(GOALS_VIEW, ok=302, unit_b_editor=404),
+        allowed(GOALS_VIEW, ok=302, unit_b_editor=404, auditor=403),
     ),
     "goals:template": Case(
         "get",

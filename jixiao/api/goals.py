@@ -97,6 +97,20 @@ class SheetOut(Schema):
         return obj.get_status_display()
 
 
+class CommentOut(Schema):
+    indicator: int | None
+    indicator_name: str
+    text: str
+
+
+class SnapshotOut(Schema):
+    number: int
+    approved_version: int | None
+    adjustment: str
+    created_at: Any
+    data: dict[str, Any]
+
+
 class EventOut(Schema):
     action: str
     from_status: str
@@ -106,10 +120,15 @@ class EventOut(Schema):
     grade: str
     adjustment: str
     created_at: Any
+    comments: list[CommentOut]
 
     @staticmethod
     def resolve_actor(obj: Any) -> str:
         return str(obj.actor) if obj.actor else ""
+
+    @staticmethod
+    def resolve_comments(obj: Any) -> list[Any]:
+        return list(obj.comments.all())
 
 
 class SheetDetailOut(SheetOut):
@@ -121,6 +140,7 @@ class SheetDetailOut(SheetOut):
     indicators: list[IndicatorOut]
     findings: list[FindingOut]
     events: list[EventOut]
+    snapshots: list[SnapshotOut]
 
     @staticmethod
     def resolve_funds(obj: GoalSheet) -> dict[str, Decimal]:
@@ -136,7 +156,11 @@ class SheetDetailOut(SheetOut):
 
     @staticmethod
     def resolve_events(obj: GoalSheet) -> list[Any]:
-        return list(obj.events.select_related("actor"))
+        return list(obj.events.select_related("actor").prefetch_related("comments"))
+
+    @staticmethod
+    def resolve_snapshots(obj: GoalSheet) -> list[Any]:
+        return list(obj.snapshots.all())
 
 
 @router.get("/goals/sheets", response=list[SheetOut], summary="绩效目标表列表（所选预算年度、本人可见范围）")
@@ -283,7 +307,7 @@ def check(request: HttpRequest) -> Any:
             {
                 "source": s.source,
                 "unit": s.unit_name,
-                "project": s.project.name if s.project else "",
+                "project": s.project.name if s.project else None,
                 "findings": [f.to_data() for f in results.get(s.source, [])],
             }
             for s in sheets

@@ -291,4 +291,20 @@ def template_sheets(*, unit: Unit, fiscal_year: FiscalYear) -> list[dict[str, An
     department = sheets.get(None)
     if department is not None:
         out.append(to_core(department, history=False).to_data())
+    elif out:
+        # A blank department sheet listing the unit's projects, as the page would start one.
+        lines = [{"name": p.name, "amount": str(p.initial_budget)} for p in projects]
+        total = sum((p.initial_budget for p in projects), Decimal(0))
+        out.append(
+            {
+                "schema": "jixiao.goal-sheet/1",
+                "kind": "department",
+                "year": fiscal_year.year,
+                "unit": {"code": unit.code, "name": unit.name},
+                "funds": {"total": str(total), "by_source": {}},
+                "goal": "",
+                "indicators": [],
+                "projects": lines,
+            }
+        )
     return out

@@ -44,6 +44,22 @@ class Row:
             source=self.source,
         )
 
+    def to_model(self, sheet: GoalSheet, position: int) -> Indicator:
+        return Indicator(
+            sheet=sheet,
+            position=position,
+            level1=self.level1,
+            level2=self.level2,
+            name=self.name,
+            symbol=self.symbol,
+            value=self.value,
+            unit=self.unit,
+            weight=self.weight,
+            basis=self.basis,
+            source=self.source,
+            library_indicator_id=self.library_indicator_id,
+        )
+
     @classmethod
     def of(cls, i: Indicator) -> "Row":
         return cls(
@@ -203,7 +219,10 @@ def context_for(sheet: GoalSheet, *, siblings: bool = True) -> checks.Context:
     approved_amount = None
     category_names: list[str] = []
     if project is not None:
-        approved_amount = project.adjusted_budget if sheet.status == "adjusting" else project.initial_budget
+        # A sheet that went through an adjustment (绩效目标调整) goes with a budget adjustment:
+        # from then on, in whatever state, its money is the adjusted budget.
+        adjusted = sheet.pk is not None and sheet.approved_version > 0 and sheet.events.filter(action="adjust").exists()
+        approved_amount = project.adjusted_budget if adjusted else project.initial_budget
         category_names = [project.category.name, project.category.domain]
     return checks.Context(
         rules=ruleset_for(sheet),
@@ -219,22 +238,23 @@ def review_rows(sheet: GoalSheet, rows: Sequence[Row] | None = None) -> list[che
     return checks.review(to_core(sheet, rows), context_for(sheet))
 
 
+def finding_model(sheet: GoalSheet, f: checks.Finding) -> Finding:
+    return Finding(
+        sheet=sheet,
+        rule=f.rule,
+        family=f.family,
+        severity=f.severity,
+        indicator=f.indicator,
+        field=f.field or "",
+        params=dict(f.params),
+    )
+
+
 def store_findings(sheet: GoalSheet, findings: Iterable[checks.Finding], version: str) -> None:
     """Replace the sheet's stored findings and counts (inside the caller's transaction)."""
     findings = list(findings)
     Finding.objects.filter(sheet=sheet).delete()
-    Finding.objects.bulk_create(
-        Finding(
-            sheet=sheet,
-            rule=f.rule,
-            family=f.family,
-            severity=f.severity,
-            indicator=f.indicator,
-            field=f.field or "",
-            params=dict(f.params),
-        )
-        for f in findings
-    )
+    Finding.objects.bulk_create(finding_model(sheet, f) for f in findings)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     sheet.errors, sheet.warnings, sheet.infos = counts["error"], counts["warning"], counts["info"]
     sheet.rules_version = version

@@ -12,11 +12,12 @@ from typing import Any
 
 from django.db import transaction
 
-from jixiao.accounts.permissions import ensure_perm, in_reach
+from jixiao.accounts.permissions import ensure_perm, has_perm, in_reach
 from jixiao.audit.services import log_action
 from jixiao.budget.models import FundSource, Project, UnitBudget
 from jixiao.core import checks
 from jixiao.core.errors import DomainError, Forbidden
+from jixiao.core.values import parse_target
 from jixiao.core.workflow import TRANSITIONS, Action, TransitionError, check_input, transition_for
 from jixiao.goals.models import Comment, Event, GoalSheet, Indicator, Kind, RuleSet, Snapshot
 from jixiao.goals.review import Row, rereview, to_core
@@ -116,6 +117,21 @@ def _clean_rows(rows: Sequence[Row]) -> list[Row]:
     return kept
 
 
+def split_whole_cells(rows: Sequence[Row]) -> None:
+    """A value typed as the whole cell (``≥95%``, ``不少于3万人``) is stored as symbol, number and
+    unit, the way the official table prints it. A cell that cannot be split stays as typed."""
+    for r in rows:
+        if r.value and not r.symbol:
+            target = parse_target(r.value, unit=r.unit, date_context=r.level2 == "时效指标")
+            if target.problem is None and target.symbol:
+                r.symbol = target.symbol
+                if target.number is not None:
+                    r.value = f"{target.number.normalize():f}"
+                    r.unit = r.unit or target.unit
+                elif target.level:
+                    r.value = target.level
+
+
 def _link_library(region_id: int, rows: Sequence[Row]) -> None:
     """Point rows typed or imported with a library indicator's exact name at that indicator,
     so that the library's usage statistics and next year's suggestions count them."""
@@ -158,25 +174,10 @@ def replace_content(
         sheet.project_lines = [{"name": line["name"], "amount": str(line["amount"])} for line in project_lines]
         fields.append("project_lines")
     sheet.save(update_fields=fields)
+    split_whole_cells(kept)
     _link_library(sheet.region_id, kept)
     Indicator.objects.filter(sheet=sheet).delete()
-    Indicator.objects.bulk_create(
-        Indicator(
-            sheet=sheet,
-            position=n,
-            level1=r.level1,
-            level2=r.level2,
-            name=r.name,
-            symbol=r.symbol,
-            value=r.value,
-            unit=r.unit,
-            weight=r.weight,
-            basis=r.basis,
-            source=r.source,
-            library_indicator_id=r.library_indicator_id,
-        )
-        for n, r in enumerate(kept)
-    )
+    Indicator.objects.bulk_create(r.to_model(sheet, n) for n, r in enumerate(kept))
     return rereview(sheet)
 
 
@@ -357,8 +358,13 @@ def rules_json(ruleset: checks.RuleSet) -> str:
     return json.dumps(ruleset.to_data(), ensure_ascii=False, indent=2)
 
 
+REVIEWERS = ("goals.edit", "goals.leader_review", "goals.section_review", "goals.office_review")
+
+
 def sheet_review_now(*, actor: Any, sheet: GoalSheet) -> list[checks.Finding]:
-    """Run the review again on the stored sheet (a reviewer's button; nothing else changes)."""
-    ensure_perm(actor, "goals.view", sheet)
+    """Run the review again on the stored sheet, under the year's current rules (the writer's or
+    a reviewer's button; only the stored findings change). Readers such as auditors may not."""
+    if not any(has_perm(actor, perm, sheet) for perm in REVIEWERS):
+        raise Forbidden("您没有重新审核该目标表的权限")
     with transaction.atomic():
         return rereview(sheet)

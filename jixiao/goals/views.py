@@ -142,6 +142,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "funds": [(label, amount) for _, label, amount in sheet.funds if amount],
             "grade_handling": GRADE_HANDLING,
             "can_edit": sheet.editable and has_perm(request.user, "goals.edit", sheet),
+            "can_rereview": any(has_perm(request.user, p, sheet) for p in services.REVIEWERS),
             "families": FAMILIES,
         },
     )
@@ -205,22 +206,6 @@ def rows_from_post(post: Any) -> list[Row]:
     return rows
 
 
-def split_whole_cells(rows: list[Row]) -> list[Row]:
-    """A value typed as the whole cell (``≥95%``, ``不少于3万人``) is stored as symbol, number and
-    unit, the way the official table prints it. A cell that cannot be split stays as typed."""
-    for r in rows:
-        if r.value and not r.symbol:
-            target = parse_target(r.value, unit=r.unit, date_context=r.level2 == "时效指标")
-            if target.problem is None and target.symbol:
-                r.symbol = target.symbol
-                if target.number is not None:
-                    r.value = f"{target.number.normalize():f}"
-                    r.unit = r.unit or target.unit
-                elif target.level:
-                    r.value = target.level
-    return rows
-
-
 def _funds_from_post(post: Any) -> dict[str, Decimal]:
     funds: dict[str, Decimal] = {}
     for source in FundSource:
@@ -279,7 +264,7 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("goals:sheet_detail", pk=sheet.pk)
     if request.method == "POST":
         try:
-            rows = split_whole_cells(rows_from_post(request.POST))
+            rows = rows_from_post(request.POST)
             services.sheet_save(
                 actor=request.user,
                 sheet=sheet,
@@ -394,7 +379,10 @@ def sheet_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("goals.view")
 def sheet_rereview(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = selectors.sheet_get(actor=request.user, ctx=ctx_of(request), pk=pk)
-    services.sheet_review_now(actor=request.user, sheet=sheet)
+    try:
+        services.sheet_review_now(actor=request.user, sheet=sheet)
+    except Forbidden:
+        raise PermissionDenied from None
     messages.success(request, "已按当前规则重新审核")
     return redirect("goals:sheet_detail", pk=sheet.pk)
 

@@ -13,7 +13,10 @@ from jixiao.core.errors import DomainError
 from jixiao.goals import batch, services
 from jixiao.goals.models import RuleSet
 from jixiao.goals.review import ruleset_of
+from jixiao.goals.selectors import FAMILIES
 from jixiao.web.decorators import ctx_of, require_perm
+
+SEVERITY_CHOICES = {"error": "错误", "warning": "警告", "info": "提示", "off": "停用"}
 
 
 @require_POST
@@ -83,7 +86,9 @@ def rules(request: HttpRequest) -> HttpResponse:
             **_ruleset_rows(current),
             "versions": versions.select_related("created_by")[:20],
             "can_edit": has_perm(request.user, "goals.rules"),
-            "severity_choices": [("error", "错误"), ("warning", "警告"), ("info", "提示"), ("off", "停用")],
+            "severity_choices": list(SEVERITY_CHOICES.items()),
+            "severity_labels": SEVERITY_CHOICES,
+            "families": FAMILIES,
         },
     )
 

@@ -31,8 +31,8 @@ def test_defects_as_text() -> None:
     code, out, _ = run(DEFECTS)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith(f"{DEFECTS}#0") and "城区路灯维护项目" in lines[0] and "严重" in lines[0]
-    assert any(line.startswith("  [严重] 第 2 个指标「亮灯率」：") and "120%" in line for line in lines), (
+    assert lines[0].startswith(f"{DEFECTS}#0") and "城区路灯维护项目" in lines[0] and "错误" in lines[0]
+    assert any(line.startswith("  [错误] 第 2 个指标「亮灯率」：") and "120%" in line for line in lines), (
         "the indicator number is 1-based for people"
     )
     assert any(line.startswith("  [警告] 整表：") for line in lines)

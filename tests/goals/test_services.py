@@ -203,3 +203,34 @@ def test_transition_table(world: World, sheet: GoalSheet, state: State, action: 
             with scopes_disabled():
                 assert GoalSheet.objects.get(pk=sheet.pk).status == state, (state, action, actor)
             assert AuditEntry.objects.count() == before
+
+
+def test_a_returned_adjustment_is_still_measured_against_the_adjusted_budget(world: World, sheet: GoalSheet) -> None:
+    from jixiao.budget.models import Project
+
+    sheet = move(world, sheet, *TO_APPROVED)
+    with scopes_disabled():
+        Project.objects.filter(pk=world.project_a.pk).update(adjusted_budget=Decimal("1200000.00"))
+    sheet = move(world, sheet, ("unit_a_editor", "adjust", {"reason": "追加", "adjustment": "渌财预〔2026〕9号"}))
+    services.sheet_save(
+        actor=world.actors["unit_a_editor"],
+        sheet=sheet,
+        goal=GOAL,
+        rows=sound_rows(),
+        funds={"general_public": Decimal("1200000.00")},
+    )
+    sheet = move(
+        world, sheet, ("unit_a_editor", "submit", {}), ("unit_a_leader", "leader_return", {"reason": "补充说明"})
+    )
+    assert sheet.status == State.RETURNED
+    services.sheet_save(
+        actor=world.actors["unit_a_editor"],
+        sheet=sheet,
+        goal=GOAL,
+        rows=sound_rows(),
+        funds={"general_public": Decimal("1200000.00")},
+    )
+    with scopes_disabled():
+        rules = set(GoalSheet.objects.get(pk=sheet.pk).findings.values_list("rule", flat=True))
+    assert "consistency.funds-vs-budget" not in rules
+    assert move(world, sheet, ("unit_a_editor", "submit", {})).status == State.LEADER

@@ -19,7 +19,7 @@ from jixiao.core.data import read_data
 SEVERITIES = ("error", "warning", "info")
 OFF = "off"
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_LABELS = {"error": "严重", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True)

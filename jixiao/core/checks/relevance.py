@@ -69,6 +69,8 @@ def boilerplate(v: SheetView) -> Iterator[Hit]:
             continue
         if fold(other.project.name) == fold(sheet.project.name) or own & bigrams(fold(other.project.name), stop):
             continue  # the same or a related project may share indicators
+        if sheet.project.category and fold(other.project.category) == fold(sheet.project.category):
+            continue  # projects of one category share the category's indicators by design
         for ind in other.indicators:
             key = (fold(ind.name), fold(ind.target.raw))
             others.setdefault(key, other.project.name)
@@ -210,8 +212,8 @@ def budget_target_mismatch(v: SheetView) -> Iterator[Hit]:
 
 @rule("relevance.special-bond-no-revenue")
 def special_bond_no_revenue(v: SheetView) -> Iterator[Hit]:
-    if not v.sheet.special_bond:
-        return
+    if not v.sheet.special_bond or v.sheet.kind != "project":
+        return  # 61号 asks the bond project's own sheet; a department sheet only carries its money
     words = v.rules.pattern("revenue_words")
     if not any(words.search(r.name) for r in v.rows):
         yield Hit(None, "indicators", {})
