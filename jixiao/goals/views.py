@@ -19,7 +19,7 @@ from jixiao.core import checks
 from jixiao.core.errors import DomainError, Forbidden
 from jixiao.core.numbers import AmountError, parse_amount
 from jixiao.core.values import parse_target
-from jixiao.core.workflow import GRADE_HANDLING, STATE_LABELS, State, allowed
+from jixiao.core.workflow import GRADE_HANDLING, STATE_LABELS, TRANSITIONS, State, allowed
 from jixiao.goals import selectors, services
 from jixiao.goals.batch import latest_run
 from jixiao.goals.models import Kind
@@ -85,6 +85,7 @@ def sheet_list(request: HttpRequest) -> HttpResponse:
             "family_counts": selectors.family_counts(sheets),
             "status_counts": selectors.status_counts(sheets),
             "can_batch": has_perm(request.user, "goals.office_review"),
+            "is_reviewer": any(has_perm(request.user, p) for p in selectors.QUEUE_STATES),
             "latest_run": latest_run(actor=request.user, ctx=ctx)
             if has_perm(request.user, "goals.office_review")
             else None,
@@ -143,6 +144,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grade_handling": GRADE_HANDLING,
             "can_edit": sheet.editable and has_perm(request.user, "goals.edit", sheet),
             "can_rereview": any(has_perm(request.user, p, sheet) for p in services.REVIEWERS),
+            "action_labels": {a.value: t.label for a, t in TRANSITIONS.items()},
             "families": FAMILIES,
         },
     )
