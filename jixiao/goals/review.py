@@ -130,7 +130,6 @@ def past_years(sheet: GoalSheet) -> list[core.PastYear]:
     before = last_year_sheet(sheet)
     if before is None:
         return []
-    actuals = actuals_of(before)
     return [
         core.PastYear(
             year=before.fiscal_year.year,
@@ -142,19 +141,12 @@ def past_years(sheet: GoalSheet) -> list[core.PastYear]:
                     symbol=i.symbol,
                     value=i.value,
                     unit=i.unit,
-                    actual=actuals.get(i.position, ""),
                 )
                 for i in before.indicators.all()
             ],
             total=before.total,
         )
     ]
-
-
-def actuals_of(sheet: GoalSheet) -> dict[int, str]:
-    """Actual values by indicator position, once self-evaluation records them. Self-evaluation
-    arrives with its own issue; until then a past sheet has targets and no actuals."""
-    return {}
 
 
 # --- the context ---------------------------------------------------------------------------

@@ -192,3 +192,26 @@ def test_approved_project_is_fundable_in_the_api(world: World, sheet: GoalSheet,
     move(world, sheet, *TO_APPROVED)
     after = client.get(f"/api/v1/projects?unit_code={world.unit_a.code}").json()["items"]
     assert [(p["goal_status"], p["fundable"]) for p in after] == [("approved", True)]
+
+
+def test_last_years_sheet_stands_beside_the_editor(world: World, sheet: GoalSheet, client_for: Any) -> None:
+    from jixiao.goals import services
+    from tests.factories import FiscalYearFactory, ProjectFactory
+
+    with scopes_disabled():
+        before = ProjectFactory(
+            fiscal_year=FiscalYearFactory(region=world.region, year=2025),
+            unit=world.unit_a,
+            code=world.project_a.code,
+            name=world.project_a.name,
+            category=world.project_a.category,
+            start_year=2025,
+            end_year=2025,
+        )
+    old = services.sheet_create_for_project(actor=world.actors["unit_a_editor"], project=before)
+    rows = sound_rows()
+    rows[0].value = "11800"
+    services.sheet_save(actor=world.actors["unit_a_editor"], sheet=old, goal=GOAL, rows=rows)
+    page = client_for("unit_a_editor").get(reverse("goals:sheet_edit", args=[sheet.pk])).content.decode()
+    panel = page.split('id="last-year"')[1]
+    assert "2025 年" in panel and "≥11800人" in panel
