@@ -21,6 +21,7 @@ def browser_page() -> Any:
         if os.environ.get("CI"):
             pytest.fail("CI needs Chromium for the browser tests: apt-get install chromium")
         pytest.skip("没有找到 Chromium（/usr/bin/chromium）：浏览器测试跳过。apt-get install chromium 后可运行。")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the live server
@@ -35,5 +36,8 @@ def browser_page() -> Any:
             page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 800})
             yield page
             browser.close()
+            # Inside Playwright's event loop asgiref gives this thread's ORM calls their own
+            # database connections; close them here, or the test database cannot be dropped.
+            connections.close_all()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

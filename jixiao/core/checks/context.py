@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jixiao.core.checks.catalogue import RuleSet
@@ -23,8 +23,10 @@ def fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-def bigrams(text: str, stop: frozenset[str] = frozenset()) -> set[str]:
-    """Character bigrams of the Han (and latin/digit) runs of already folded text."""
+@lru_cache(maxsize=65536)
+def bigrams(text: str, stop: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Character bigrams of the Han (and latin/digit) runs of already folded text. Indicator
+    names repeat across a year's sheets, so the answers are kept."""
     out = set()
     for piece in _PIECES.findall(text):
         if len(piece) == 1:
@@ -33,7 +35,7 @@ def bigrams(text: str, stop: frozenset[str] = frozenset()) -> set[str]:
             pair = piece[i : i + 2]
             if pair not in stop:
                 out.add(pair)
-    return out
+    return frozenset(out)
 
 
 @dataclass(frozen=True)

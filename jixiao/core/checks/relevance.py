@@ -13,7 +13,7 @@ from jixiao.core.sheet import GoalSheet
 from jixiao.core.values import parse_target
 
 
-def specific_grams(v: SheetView, r: Row) -> set[str]:
+def specific_grams(v: SheetView, r: Row) -> frozenset[str]:
     """The name's bigrams once the generic words (满意度, 完成率, 资金 ...) are taken out; empty
     for an indicator any project may use, which relevance never flags."""
     remainder = v.rules.pattern("generic_indicator_words").sub(" ", r.name)

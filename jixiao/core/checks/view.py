@@ -1,5 +1,6 @@
 """One sheet as the rules read it: the facts several rules need, worked out once."""
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -143,7 +144,7 @@ class SheetView:
         stop = self.rules.words("relevance_stop_chars")
         return frozenset(ch for ch in fold(self.project_name) if "\u4e00" <= ch <= "\u9fff" and ch not in stop)
 
-    def related(self, grams: set[str]) -> bool:
+    def related(self, grams: AbstractSet[str]) -> bool:
         """Whether any of ``grams`` belongs to the project's text or its categories' indicators."""
         if grams & self.project_grams:
             return True

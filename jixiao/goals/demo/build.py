@@ -259,7 +259,7 @@ def _project_drafts(
     library = library_entries(region.pk)
     stop = rules.words("relevance_stop_bigrams")
     # What each unit has written so far: project name bigrams, indicator name → values.
-    written: defaultdict[int, list[tuple[set[str], dict[str, set[str]]]]] = defaultdict(list)
+    written: defaultdict[int, list[tuple[frozenset[str], dict[str, set[str]]]]] = defaultdict(list)
     for project in projects:
         unit = project.unit
         facts = _facts(project, top_level=unit.parent_id is None)
