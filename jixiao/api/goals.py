@@ -23,6 +23,10 @@ from jixiao.web.decorators import ctx_of
 
 router = Router(tags=["绩效目标"])
 
+# The cross-sheet checks compare every pair of a unit's sheets; a request is capped to keep
+# one call well under a second. ``jixiao check-goals`` has no cap.
+MAX_CHECK_SHEETS = 200
+
 
 class FindingOut(Schema):
     rule: str
@@ -217,11 +221,16 @@ def create_sheet(request: HttpRequest, payload: CreateIn) -> Any:
     return Status(201, selectors.sheet_get(actor=request.user, ctx=ctx, pk=sheet.pk))
 
 
+class ProjectLineIn(Schema):
+    name: str
+    amount: Decimal
+
+
 class SaveIn(Schema):
     goal: str
     long_term_goal: str = ""
     funds: dict[str, Decimal] | None = None
-    project_lines: list[dict[str, str]] | None = None
+    project_lines: list[ProjectLineIn] | None = None
     indicators: list[IndicatorIn]
 
 
@@ -241,7 +250,7 @@ def save_sheet(request: HttpRequest, sheet_id: int, payload: SaveIn) -> Any:
         long_term_goal=payload.long_term_goal,
         rows=[Row(**i.dict()) for i in payload.indicators],
         funds=payload.funds,
-        project_lines=payload.project_lines,
+        project_lines=[line.dict() for line in payload.project_lines] if payload.project_lines is not None else None,
     )
     return selectors.sheet_get(actor=request.user, ctx=ctx, pk=sheet_id)
 
@@ -291,6 +300,8 @@ def check(request: HttpRequest) -> Any:
         payload = json.loads(request.body or b"null")
     except ValueError:
         raise HttpError(400, "请求体应为 JSON") from None
+    if isinstance(payload, list) and len(payload) > MAX_CHECK_SHEETS:
+        raise HttpError(413, f"一次最多审核 {MAX_CHECK_SHEETS} 张目标表，收到 {len(payload)} 张；请分批提交")
     try:
         sheets = read_sheets(payload, file="request")
     except SheetFormatError as exc:

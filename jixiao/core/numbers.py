@@ -14,6 +14,8 @@ from jixiao.core.money import TEN_THOUSAND
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _CURRENCY = ("¥", "￥", "元")
 CENT = Decimal("0.01")
+# The database keeps amounts in 16 digits with 2 decimals: below a hundred trillion yuan.
+MAX_AMOUNT = Decimal(10) ** 14
 
 
 class AmountError(ValueError):
@@ -52,6 +54,22 @@ def parse_amount(text: str, *, scale: Decimal = Decimal(1), allow_negative: bool
         raise AmountError("数字金额，如 1234.50 或 1,234.50") from None
     if value < 0 and not allow_negative:
         raise AmountError("不小于 0 的金额")
+    if abs(value) >= MAX_AMOUNT:
+        raise AmountError("小于 100 万亿元的金额")
+    if value != value.quantize(CENT):
+        raise AmountError("精确到分的金额（小数位过多）")
+    return value.quantize(CENT)
+
+
+def check_amount(value: Decimal, *, allow_negative: bool = False) -> Decimal:
+    """An amount that arrived as a number (from the API or a form) held to the same rules as a
+    parsed one: finite, exact to the cent, within the database's range."""
+    if not value.is_finite():
+        raise AmountError("有限的数字金额")
+    if value < 0 and not allow_negative:
+        raise AmountError("不小于 0 的金额")
+    if abs(value) >= MAX_AMOUNT:
+        raise AmountError("小于 100 万亿元的金额")
     if value != value.quantize(CENT):
         raise AmountError("精确到分的金额（小数位过多）")
     return value.quantize(CENT)

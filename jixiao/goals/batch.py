@@ -54,12 +54,14 @@ def review_year(run_id: int) -> int:
     version = ""
     try:
         for start in range(0, len(ids), CHUNK):
-            chunk = (
-                sheets.filter(id__in=ids[start : start + CHUNK])
-                .select_related("project__category", "unit", "region", "fiscal_year")
-                .prefetch_related("indicators")
-            )
             with transaction.atomic():
+                # Locked, so that a unit saving a sheet meanwhile does not interleave its findings.
+                chunk = (
+                    sheets.filter(id__in=ids[start : start + CHUNK])
+                    .select_for_update(of=("self",))
+                    .select_related("project__category", "unit", "region", "fiscal_year")
+                    .prefetch_related("indicators")
+                )
                 for sheet in chunk:
                     context = context_for(sheet)
                     findings = checks.review(to_core(sheet), context)

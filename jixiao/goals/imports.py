@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jixiao.accounts.permissions import has_perm
 from jixiao.audit.services import log_action
@@ -199,6 +199,15 @@ def goal_import_commit(*, actor: Any, fiscal_year: FiscalYear, filename: str, da
         raise DomainError(f"文件「{filename}」有 {len(plan.issues)} 处错误，未导入任何目标表")
     if not plan.sheets:
         raise DomainError(f"文件「{filename}」中没有可导入的目标表")
+    try:
+        _write_plan(actor=actor, fiscal_year=fiscal_year, filename=filename, plan=plan)
+    except IntegrityError:
+        # Someone created one of the sheets between this validation and the write.
+        raise DomainError(f"导入「{filename}」时有目标表被他人同时新建，未导入任何目标表，请重新上传") from None
+    return plan
+
+
+def _write_plan(*, actor: Any, fiscal_year: FiscalYear, filename: str, plan: GoalImportPlan) -> None:
     with transaction.atomic():
         for planned in plan.sheets:
             sheet = planned.existing
@@ -240,7 +249,6 @@ def goal_import_commit(*, actor: Any, fiscal_year: FiscalYear, filename: str, da
                 "sheets": [s.label for s in plan.sheets][:200],
             },
         )
-    return plan
 
 
 def template_sheets(*, unit: Unit, fiscal_year: FiscalYear) -> list[dict[str, Any]]:

@@ -10,13 +10,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jixiao.accounts.permissions import ensure_perm, has_perm, in_reach
 from jixiao.audit.services import log_action
 from jixiao.budget.models import FundSource, Project, UnitBudget
 from jixiao.core import checks
 from jixiao.core.errors import DomainError, Forbidden
+from jixiao.core.numbers import AmountError, check_amount
 from jixiao.core.values import parse_target
 from jixiao.core.workflow import TRANSITIONS, Action, TransitionError, check_input, transition_for
 from jixiao.goals.models import Comment, Event, GoalSheet, Indicator, Kind, RuleSet, Snapshot
@@ -26,7 +27,26 @@ from jixiao.org.models import FiscalYear, Unit
 
 MAX_INDICATORS = 60
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
-FIELD_LABELS = {"name": "三级指标", "value": "指标值", "unit": "计量单位", "source": "数据来源", "symbol": "指标性质"}
+MAX_PROJECT_LINES = 500
+MAX_GOAL = 5000
+FIELD_LIMITS = (
+    ("level2", 20),
+    ("name", 200),
+    ("value", 200),
+    ("unit", 30),
+    ("basis", 20),
+    ("source", 200),
+    ("symbol", 10),
+)
+FIELD_LABELS = {
+    "level2": "二级指标",
+    "name": "三级指标",
+    "value": "指标值",
+    "unit": "计量单位",
+    "basis": "取值依据",
+    "source": "数据来源",
+    "symbol": "指标性质",
+}
 
 
 def _ensure_editable_by(actor: Any, sheet: GoalSheet) -> None:
@@ -39,6 +59,15 @@ def _funds_from(source: Any) -> dict[str, Decimal]:
     return {f"fund_{s.value}": getattr(source, f"fund_{s.value}") for s in FundSource}
 
 
+def _create_once(taken: str, **fields: Any) -> GoalSheet:
+    """Create the sheet; two people pressing 新建 at once get one sheet and one clear message."""
+    try:
+        with transaction.atomic():
+            return GoalSheet.objects.create(**fields)
+    except IntegrityError:
+        raise DomainError(taken) from None
+
+
 def sheet_create_for_project(*, actor: Any, project: Project) -> GoalSheet:
     """A draft sheet for the project, its amounts taken from the budget data."""
     ensure_perm(actor, "goals.edit", project)
@@ -49,7 +78,8 @@ def sheet_create_for_project(*, actor: Any, project: Project) -> GoalSheet:
         if existing.exists():
             raise DomainError("该项目已有本年度绩效目标表")
         funds = _funds_from(project)
-        sheet = GoalSheet.objects.create(
+        sheet = _create_once(
+            "该项目已有本年度绩效目标表",
             region_id=project.region_id,
             fiscal_year_id=project.fiscal_year_id,
             unit_id=project.unit_id,
@@ -86,7 +116,8 @@ def sheet_create_for_department(*, actor: Any, unit: Unit, fiscal_year: FiscalYe
         total = budget.total if budget else sum(funds.values(), Decimal(0))
         if budget is not None:
             funds["fund_general_public"] += budget.basic_expenditure
-        sheet = GoalSheet.objects.create(
+        sheet = _create_once(
+            "该单位已有本年度部门整体支出绩效目标表",
             region_id=unit.region_id,
             fiscal_year=fiscal_year,
             unit=unit,
@@ -109,10 +140,10 @@ def _clean_rows(rows: Sequence[Row]) -> list[Row]:
     for n, r in enumerate(kept, start=1):
         if r.level1 and r.level1 not in LEVEL1:
             raise DomainError(f"第 {n} 个指标的一级指标「{r.level1}」不在 {'、'.join(LEVEL1)} 之中")
-        for field, limit in (("name", 200), ("value", 200), ("unit", 30), ("source", 200), ("symbol", 10)):
+        for field, limit in FIELD_LIMITS:
             if len(getattr(r, field)) > limit:
                 raise DomainError(f"第 {n} 个指标的{FIELD_LABELS[field]}超过 {limit} 字")
-        if r.weight is not None and not (Decimal(0) <= r.weight <= Decimal(100)):
+        if r.weight is not None and not (r.weight.is_finite() and Decimal(0) <= r.weight <= Decimal(100)):
             raise DomainError(f"第 {n} 个指标的分值应在 0–100 之间")
     return kept
 
@@ -134,18 +165,51 @@ def split_whole_cells(rows: Sequence[Row]) -> None:
 
 def _link_library(region_id: int, rows: Sequence[Row]) -> None:
     """Point rows typed or imported with a library indicator's exact name at that indicator,
-    so that the library's usage statistics and next year's suggestions count them."""
+    so that the library's usage statistics and next year's suggestions count them.
+
+    A link that names no approved indicator of the sheet's region (another region's, a retired
+    one, a made-up number) is dropped rather than stored: the link only feeds statistics, and
+    the row's own text is what the sheet says."""
+    approved = LibraryIndicator.objects.with_scope(region=[region_id]).filter(status=Status.APPROVED)
+    given = {r.library_indicator_id for r in rows if r.library_indicator_id is not None}
+    if given:
+        valid = set(approved.filter(pk__in=given).values_list("pk", flat=True))
+        for r in rows:
+            if r.library_indicator_id is not None and r.library_indicator_id not in valid:
+                r.library_indicator_id = None
     names = {r.name for r in rows if r.library_indicator_id is None and r.name}
     if not names:
         return
-    found = dict(
-        LibraryIndicator.objects.with_scope(region=[region_id])
-        .filter(status=Status.APPROVED, name__in=names)
-        .values_list("name", "pk")
-    )
+    found = dict(approved.filter(name__in=names).values_list("name", "pk"))
     for r in rows:
         if r.library_indicator_id is None and r.name in found:
             r.library_indicator_id = found[r.name]
+
+
+def _amount(value: Any, label: str) -> Decimal:
+    try:
+        return check_amount(value if isinstance(value, Decimal) else Decimal(str(value)))
+    except AmountError as e:
+        raise DomainError(f"{label}：应为{e.expected}，收到「{value}」") from None
+    except ArithmeticError:
+        raise DomainError(f"{label}：应为数字金额，收到「{value}」") from None
+
+
+def clean_project_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """A department sheet's project lines as stored: a name of at most 200 characters and an
+    amount in yuan, exact to the cent."""
+    if len(lines) > MAX_PROJECT_LINES:
+        raise DomainError(f"部门整体目标表最多列 {MAX_PROJECT_LINES} 个项目")
+    cleaned = []
+    for n, line in enumerate(lines, start=1):
+        name = str(line.get("name", "")).strip()
+        if not name:
+            raise DomainError(f"第 {n} 个项目没有名称")
+        if len(name) > 200:
+            raise DomainError(f"第 {n} 个项目的名称超过 200 字")
+        amount = _amount(line.get("amount", ""), f"项目「{name}」的金额")
+        cleaned.append({"name": name, "amount": str(amount)})
+    return cleaned
 
 
 def replace_content(
@@ -155,23 +219,24 @@ def replace_content(
     long_term_goal: str = "",
     rows: Sequence[Row],
     funds: Mapping[str, Decimal] | None = None,
-    project_lines: Sequence[Mapping[str, str]] | None = None,
+    project_lines: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[checks.Finding]:
     """Write the sheet's content and review it; the caller holds the lock, checked the
     permission and the state, and writes the audit entry."""
     kept = _clean_rows(rows)
+    if len(goal.strip()) > MAX_GOAL or len(long_term_goal.strip()) > MAX_GOAL:
+        raise DomainError(f"总体目标不超过 {MAX_GOAL} 字")
     sheet.goal, sheet.long_term_goal = goal.strip(), long_term_goal.strip()
     fields = ["goal", "long_term_goal", "updated_at"]
     if funds is not None:
         for source in FundSource:
-            amount = funds.get(source.value, Decimal(0))
-            if amount < 0:
-                raise DomainError(f"{source.label}金额不能为负数")
+            amount = _amount(funds.get(source.value, Decimal(0)), source.label)
             setattr(sheet, f"fund_{source.value}", amount)
-        sheet.total = funds.get("total", sum((funds.get(s.value, Decimal(0)) for s in FundSource), Decimal(0)))
+        default_total = sum((getattr(sheet, f"fund_{s.value}") for s in FundSource), Decimal(0))
+        sheet.total = _amount(funds.get("total", default_total), "资金总额")
         fields += [f"fund_{s.value}" for s in FundSource] + ["total"]
     if project_lines is not None and sheet.kind == Kind.DEPARTMENT:
-        sheet.project_lines = [{"name": line["name"], "amount": str(line["amount"])} for line in project_lines]
+        sheet.project_lines = clean_project_lines(project_lines)
         fields.append("project_lines")
     sheet.save(update_fields=fields)
     split_whole_cells(kept)
@@ -189,7 +254,7 @@ def sheet_save(
     long_term_goal: str = "",
     rows: Sequence[Row],
     funds: Mapping[str, Decimal] | None = None,
-    project_lines: Sequence[Mapping[str, str]] | None = None,
+    project_lines: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[checks.Finding]:
     """Replace the sheet's content, review it and store the findings. Returns the findings."""
     with transaction.atomic():
@@ -249,6 +314,14 @@ def sheet_transition(
             check_input(t, reason=reason, grade=grade, adjustment=adjustment)
         except TransitionError as e:
             raise DomainError(str(e)) from None
+        if len(adjustment.strip()) > 200:
+            raise DomainError("预算调整说明不超过 200 字")
+        if len(reason.strip()) > 2000 or len(justification.strip()) > 2000:
+            raise DomainError("意见或说明不超过 2000 字")
+        positions = set(sheet.indicators.values_list("position", flat=True))
+        unknown = [pos for pos in (comments or {}) if pos is not None and pos not in positions]
+        if unknown:
+            raise DomainError(f"逐条意见指向的指标（第 {unknown[0] + 1} 行）不在目标表中")
         before = sheet.status
         fields = ["status", "updated_at"]
         number = None
@@ -293,6 +366,8 @@ def sheet_transition(
         )
         if comments and t.is_return:
             names = dict(sheet.indicators.values_list("position", "name"))
+            if any(len(text) > 2000 for text in comments.values()):
+                raise DomainError("每条意见不超过 2000 字")
             Comment.objects.bulk_create(
                 Comment(
                     sheet=sheet,
@@ -367,4 +442,10 @@ def sheet_review_now(*, actor: Any, sheet: GoalSheet) -> list[checks.Finding]:
     if not any(has_perm(actor, perm, sheet) for perm in REVIEWERS):
         raise Forbidden("您没有重新审核该目标表的权限")
     with transaction.atomic():
-        return rereview(sheet)
+        # The lock keeps a save and a re-review from interleaving their findings.
+        locked = (
+            GoalSheet.objects.with_scope(region=[sheet.region_id], unit=[sheet.unit_id])
+            .select_for_update()
+            .get(pk=sheet.pk)
+        )
+        return rereview(locked)

@@ -2,6 +2,7 @@
 review, and the workflow buttons. Each view parses input, calls one selector or service and
 renders; domain errors become messages."""
 
+import contextlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jixiao.accounts.permissions import has_perm
@@ -166,7 +168,10 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
             raise Http404("没有指定项目或单位")
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("back") or "goals:sheet_list")
+        back = request.POST.get("back", "")
+        if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            return redirect(back)
+        return redirect("goals:sheet_list")
     messages.success(request, "已新建绩效目标表，请填写后保存")
     return redirect("goals:sheet_edit", pk=sheet.pk)
 
@@ -176,21 +181,36 @@ def _decimal_or_none(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         raise DomainError(f"分值「{text}」不是数字") from None
+    if not number.is_finite():
+        raise DomainError(f"分值「{text}」不是数字")
+    return number
 
 
-def rows_from_post(post: Any) -> list[Row]:
-    """The indicator table as typed: parallel lists, one entry per row in the page's order."""
+def rows_from_post(post: Any, *, lenient: bool = False) -> list[Row]:
+    """The indicator table as typed: parallel lists, one entry per row in the page's order.
+
+    ``lenient`` is for showing the form again after an error: a weight that is not a number is
+    shown empty and surplus rows are cut, rather than losing every row."""
     columns = ["level1", "level2", "name", "symbol", "value", "unit", "weight", "basis", "source", "lib"]
-    values = {c: post.getlist(f"row_{c}") for c in columns}
+    limit = services.MAX_INDICATORS * 2
+    values = {c: post.getlist(f"row_{c}")[: limit + 1] for c in columns}
     count = max((len(v) for v in values.values()), default=0)
-    if count > services.MAX_INDICATORS * 2:
-        raise DomainError("指标行过多")
+    if count > limit:
+        if not lenient:
+            raise DomainError("指标行过多")
+        count = limit
     rows = []
     for n in range(count):
         cell = {c: (values[c][n] if n < len(values[c]) else "").strip() for c in columns}
+        try:
+            weight = _decimal_or_none(cell["weight"])
+        except DomainError:
+            if not lenient:
+                raise
+            weight = None
         rows.append(
             Row(
                 level1=cell["level1"],
@@ -199,7 +219,7 @@ def rows_from_post(post: Any) -> list[Row]:
                 symbol=cell["symbol"],
                 value=cell["value"],
                 unit=cell["unit"],
-                weight=_decimal_or_none(cell["weight"]),
+                weight=weight,
                 basis=cell["basis"],
                 source=cell["source"],
                 library_indicator_id=_int(cell["lib"]),
@@ -228,7 +248,7 @@ def _lines_from_post(post: Any) -> list[dict[str, str]]:
             value = parse_amount(amount, scale=Decimal(10000))
         except AmountError as e:
             raise DomainError(f"项目「{name}」的金额：{e.expected}") from None
-        lines.append({"name": name.strip()[:200], "amount": str(value)})
+        lines.append({"name": name.strip(), "amount": str(value)})
     return lines
 
 
@@ -278,7 +298,8 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             messages.error(request, exc.message)
-            rows = rows_from_post_safe(request.POST)
+            _keep_typed(sheet, request.POST)
+            rows = rows_from_post(request.POST, lenient=True)
             return render(request, "goals/sheet_edit.html", _editor_context(request, sheet, rows, []), status=400)
         sheet.refresh_from_db()
         if sheet.errors:
@@ -293,11 +314,21 @@ def sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "goals/sheet_edit.html", _editor_context(request, sheet, rows, findings))
 
 
-def rows_from_post_safe(post: Any) -> list[Row]:
-    try:
-        return rows_from_post(post)
-    except DomainError:
-        return []
+def _keep_typed(sheet: Any, post: Any) -> None:
+    """Put what was typed back on the (unsaved) sheet, so the form shown with the error message
+    still holds it: the goals, and every amount that could be read."""
+    sheet.goal = post.get("goal", sheet.goal)
+    sheet.long_term_goal = post.get("long_term_goal", sheet.long_term_goal)
+    for source in FundSource:
+        text = post.get(f"fund_{source.value}", "").strip()
+        with contextlib.suppress(AmountError):
+            setattr(sheet, f"fund_{source.value}", parse_amount(text, scale=Decimal(10000)) if text else Decimal(0))
+    if sheet.kind == Kind.DEPARTMENT:
+        sheet.project_lines = [
+            {"name": name.strip(), "typed": amount.strip()}
+            for name, amount in zip(post.getlist("line_name"), post.getlist("line_amount"), strict=False)
+            if name.strip() or amount.strip()
+        ][: services.MAX_PROJECT_LINES]
 
 
 @require_POST

@@ -92,12 +92,14 @@ def sheet_import_commit(request: HttpRequest) -> HttpResponse:
     fiscal_year = ctx_of(request).fiscal_year
     if fiscal_year is None:
         raise Http404("尚未设置预算年度")
+    token = request.POST.get("token", "")
     try:
-        name, data = uploads.take(request, _staging_kind(request), request.POST.get("token", ""))
+        name, data = uploads.take(request, _staging_kind(request), token)
         plan = imports.goal_import_commit(actor=request.user, fiscal_year=fiscal_year, filename=name, data=data)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("goals:import")
+    uploads.discard(request, token)
     messages.success(
         request, f"已导入 {len(plan.sheets)} 张目标表（新建 {plan.count_create}，更新 {plan.count_update}）"
     )

@@ -226,8 +226,11 @@ class Usage:
 
 def usage_of(indicator: LibraryIndicator) -> Usage:
     """How goal sheets of the region use the indicator: how often, by how many units, and the
-    targets they set (the spread of numeric targets, the commonest values as written)."""
-    uses = indicator.uses.all()
+    targets they set (the spread of numeric targets, the commonest values as written).
+
+    Only sheets finance has approved at least once count: a unit's draft is its own business
+    until then, and every holder of ``library.view`` (third-party agencies too) sees this."""
+    uses = indicator.uses.filter(sheet__approved_version__gt=0)
     counts = uses.aggregate(sheets=Count("sheet", distinct=True), units=Count("sheet__unit", distinct=True))
     years = sorted(set(uses.values_list("sheet__fiscal_year__year", flat=True)))
     written: Counter[str] = Counter()

@@ -32,13 +32,22 @@ def write(world: World, project: Any, students: str) -> Any:
     return sheet
 
 
+def approve(sheet: Any) -> None:
+    """As finance's approval leaves it (the workflow itself is tested with the goals)."""
+    with scopes_disabled():
+        type(sheet).objects.filter(pk=sheet.pk).update(approved_version=1, status="approved")
+
+
 def test_sheets_count_in_the_indicators_usage(world: World, client_for: Any) -> None:
-    write(world, world.project_a, "12000")
+    sheet = write(world, world.project_a, "12000")
+    # A draft is the unit's own business: the library's readers (agencies too) do not see it.
+    assert selectors.usage_of(library(world, "C10-003")).sheets == 0
+    approve(sheet)
     usage = selectors.usage_of(library(world, "C10-003"))
     assert (usage.sheets, usage.units, usage.years) == (1, 1, [2026])
     assert usage.median == 12000 and usage.targets == [("≥12000人", 1)]
     page = client_for("unit_b_editor").get(f"/library/indicators/{library(world, 'C10-003').pk}/").content.decode()
-    assert "1 张绩效目标表使用了本指标" in page
+    assert "1 张已批复的绩效目标表使用了本指标" in page
     assert selectors.usage_of(library(world, "C10-006")).sheets == 0
 
 

@@ -139,9 +139,12 @@ def _threshold(key: str, value: object, default: object) -> object:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError(f'规则集阈值「{key}」应为数字（如 "0.3"）')
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"规则集阈值「{key}」的值「{value}」不是数字") from None
+    if not number.is_finite() or abs(number) > Decimal(10) ** 12:
+        raise ValueError(f"规则集阈值「{key}」的值「{value}」应为有限的数字")
+    return number
 
 
 def _words(key: str, value: object) -> tuple[str, ...]:
