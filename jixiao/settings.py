@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jixiao.budget",
     "jixiao.library",
     "jixiao.goals",
+    "jixiao.monitoring",
     "jixiao.web",
     "jixiao.api",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("budget/", include("jixiao.budget.urls")),
     path("library/", include("jixiao.library.urls")),
     path("goals/", include("jixiao.goals.urls")),
+    path("monitoring/", include("jixiao.monitoring.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -159,9 +159,14 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
+def _plain_static_storage(settings: Any, tmp_path: Any) -> None:
     # The manifest storage needs `collectstatic` first; tests render pages from a fresh clone.
+    # Uploaded files (staged imports, monitoring evidence) go to the test's own directory.
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }

@@ -29,6 +29,10 @@ LIBRARY_VIEW = [*BUDGET_VIEW, "agency"]
 PROPOSERS = ["unit_a_editor", "unit_a_leader", "unit_b_editor"]
 GOALS_VIEW = BUDGET_VIEW
 GOAL_EDITORS = ["unit_a_editor", "unit_b_editor"]
+MONITORING_VIEW = BUDGET_VIEW
+MONITORING_EDITORS = GOAL_EDITORS
+DECIDERS = ["office", "section"]
+PLAN_MONTHS = ["0"] * 7 + ["50000", "100000", "250000", "250000", "350000"]
 
 
 def expect(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
@@ -45,6 +49,9 @@ def allowed(
     table.update(dict.fromkeys(actors, ok))
     table.update(overrides)
     return table
+
+
+MONITORING_API_VIEW = allowed(MONITORING_VIEW, anonymous=401)
 
 
 @dataclass
@@ -113,6 +120,80 @@ def sound_sheet_json(world: World, actor: str) -> Any:
     from pathlib import Path
 
     return json.loads((Path(__file__).resolve().parents[1] / "docs/formats/examples/goal-sound.json").read_text())
+
+
+def monitoring_round(world: World) -> Any:
+    """A January–August round over unit A's approved, lagging project (made once per world)."""
+    from django_scopes import scopes_disabled
+
+    from jixiao.monitoring.models import Round
+    from tests.monitoring.conftest import approve_sheet, open_round, pay
+
+    with scopes_disabled():
+        existing = Round.objects.filter(region=world.region).first()
+    if existing is not None:
+        return existing
+    approve_sheet(world)
+    pay(world, world.project_a, {3: "50000", 6: "150000"})
+    return open_round(world, kind="key", scope="list", project_ids=[world.project_a.pk])
+
+
+def monitoring_report(world: World) -> Any:
+    from tests.monitoring.conftest import report_of
+
+    return report_of(monitoring_round(world))
+
+
+def monitoring_decision(world: World) -> Any:
+    from django_scopes import scopes_disabled
+
+    from jixiao.monitoring.models import Decision
+    from jixiao.monitoring.services import decision_make
+
+    report = monitoring_report(world)
+    with scopes_disabled():
+        existing = Decision.objects.filter(report=report).first()
+    return existing or decision_make(
+        actor=world.actors["office"], report=report, kind="correct", reason="限期纠偏", working_days=10
+    )
+
+
+def monitoring_attachment(world: World) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+
+    from jixiao.monitoring.models import Attachment
+    from jixiao.monitoring.services import attachment_add
+
+    report = monitoring_report(world)
+    with scopes_disabled():
+        existing = Attachment.objects.filter(report=report).first()
+    upload = SimpleUploadedFile("核查记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    return existing or attachment_add(actor=world.actors["unit_a_editor"], report=report, upload=upload)
+
+
+def other_region_round(world: World) -> Any:
+    from jixiao.monitoring.models import Round
+
+    year = FiscalYear.objects.with_scopes_disabled().get(region=world.other_region, year=2026)
+    return Round.objects.with_scopes_disabled().create(
+        region=world.other_region,
+        fiscal_year=year,
+        title="天元区监控",
+        month=8,
+        deadline="2026-09-15",
+        rules_version="default-2026.1",
+        rules={},
+        created_by=world.actors["office"],
+    )
+
+
+def monitoring_holiday(world: World) -> Any:
+    from jixiao.monitoring.models import Holiday
+
+    return Holiday.objects.with_scopes_disabled().get_or_create(
+        region=world.region, date="2026-11-02", defaults={"name": "地方假日"}
+    )[0]
 
 
 def office_token(world: World) -> ApiToken:
@@ -357,6 +438,127 @@ PAGES: dict[str, Case] = {
         "get", lambda w: reverse("goals:batch_status", args=[review_run(w).pk]), allowed(["office"])
     ),
     "goals:rules": Case("get", lambda w: reverse("goals:rules"), allowed(GOALS_VIEW)),
+    "monitoring:round_list": Case("get", lambda w: reverse("monitoring:round_list"), allowed(MONITORING_VIEW)),
+    "monitoring:round_new": Case("get", lambda w: reverse("monitoring:round_new"), allowed(["office"])),
+    "monitoring:round_detail": Case(
+        "get",
+        lambda w: reverse("monitoring:round_detail", args=[monitoring_round(w).pk]),
+        allowed(MONITORING_VIEW),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("monitoring:round_detail", args=[other_region_round(w).pk]),
+                allowed(MONITORING_VIEW, ok=404),
+            )
+        ],
+    ),
+    "monitoring:round_refresh": Case(
+        "post",
+        lambda w: reverse("monitoring:round_refresh", args=[monitoring_round(w).pk]),
+        allowed(["office"], ok=302),
+    ),
+    "monitoring:round_close": Case(
+        "post",
+        lambda w: reverse("monitoring:round_close", args=[monitoring_round(w).pk]),
+        allowed(["office"], ok=302),
+    ),
+    "monitoring:round_export": Case(
+        "get",
+        lambda w: reverse("monitoring:round_export", args=[monitoring_round(w).pk]),
+        allowed(MONITORING_VIEW),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("monitoring:round_export", args=[other_region_round(w).pk]),
+                allowed(MONITORING_VIEW, ok=404),
+            )
+        ],
+    ),
+    "monitoring:report_template": Case(
+        "get",
+        lambda w: reverse("monitoring:report_template", args=[monitoring_round(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=302),
+        notes="unit B has nothing to fill in the round: back to the round page with a message",
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("monitoring:report_template", args=[monitoring_round(w).pk]) + f"?unit={w.unit_a.pk}",
+                allowed(["unit_a_editor"], unit_b_editor=404),
+            ),
+            Case(
+                "get",
+                lambda w: reverse("monitoring:report_template", args=[other_region_round(w).pk]),
+                allowed(MONITORING_EDITORS, ok=404),
+            ),
+        ],
+    ),
+    "monitoring:import": Case("get", lambda w: reverse("monitoring:import"), allowed(MONITORING_EDITORS)),
+    "monitoring:import_commit": Case(
+        "post",
+        lambda w: reverse("monitoring:import_commit"),
+        allowed(MONITORING_EDITORS, ok=302),
+        data=lambda w, a: {"token": "x"},
+    ),
+    "monitoring:my_reports": Case("get", lambda w: reverse("monitoring:my_reports"), allowed(MONITORING_VIEW)),
+    "monitoring:report_detail": Case(
+        "get",
+        lambda w: reverse("monitoring:report_detail", args=[monitoring_report(w).pk]),
+        allowed(MONITORING_VIEW, unit_b_editor=404),
+    ),
+    "monitoring:report_edit": Case(
+        "get",
+        lambda w: reverse("monitoring:report_edit", args=[monitoring_report(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=404),
+    ),
+    "monitoring:report_transition": Case(
+        "post",
+        lambda w: reverse("monitoring:report_transition", args=[monitoring_report(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+        data=lambda w, a: {"action": "submit"},
+    ),
+    "monitoring:attachment_add": Case(
+        "post",
+        lambda w: reverse("monitoring:attachment_add", args=[monitoring_report(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
+    "monitoring:attachment_download": Case(
+        "get",
+        lambda w: reverse("monitoring:attachment_download", args=[monitoring_attachment(w).pk]),
+        allowed(MONITORING_VIEW, unit_b_editor=404),
+    ),
+    "monitoring:attachment_remove": Case(
+        "post",
+        lambda w: reverse("monitoring:attachment_remove", args=[monitoring_attachment(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
+    "monitoring:plan_edit": Case(
+        "get",
+        lambda w: reverse("monitoring:plan_edit", args=[w.project_a.pk]),
+        allowed(["unit_a_editor"], unit_b_editor=404),
+    ),
+    "monitoring:decision_create": Case(
+        "post",
+        lambda w: reverse("monitoring:decision_create", args=[monitoring_report(w).pk]),
+        allowed(DECIDERS, ok=302),
+    ),
+    "monitoring:decisions": Case("get", lambda w: reverse("monitoring:decisions"), allowed(MONITORING_VIEW)),
+    "monitoring:decision_answer": Case(
+        "post",
+        lambda w: reverse("monitoring:decision_answer", args=[monitoring_decision(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
+    "monitoring:decision_close": Case(
+        "post",
+        lambda w: reverse("monitoring:decision_close", args=[monitoring_decision(w).pk]),
+        allowed(DECIDERS, ok=302),
+    ),
+    "monitoring:holidays": Case("get", lambda w: reverse("monitoring:holidays"), allowed(MONITORING_VIEW)),
+    "monitoring:holiday_delete": Case(
+        "post",
+        lambda w: reverse("monitoring:holiday_delete", args=[monitoring_holiday(w).pk]),
+        allowed(["office"], ok=302),
+    ),
+    "monitoring:rules": Case("get", lambda w: reverse("monitoring:rules"), allowed(MONITORING_VIEW)),
     "accounts:profile": Case("get", lambda w: reverse("accounts:profile"), expect(200)),
     "accounts:token_create": Case(
         "post", lambda w: reverse("accounts:token_create"), expect(302), data=lambda w, a: {"name": "数据推送"}
@@ -511,6 +713,121 @@ API: dict[tuple[str, str], Case] = {
     ("post", "/api/v1/goals/check"): Case(
         "post", lambda w: "/api/v1/goals/check", allowed(GOALS_VIEW, anonymous=401), data=sound_sheet_json, json=True
     ),
+    ("get", "/api/v1/monitoring/rounds"): Case("get", lambda w: "/api/v1/monitoring/rounds", MONITORING_API_VIEW),
+    ("post", "/api/v1/monitoring/rounds"): Case(
+        "post",
+        lambda w: "/api/v1/monitoring/rounds",
+        allowed(["office"], ok=201, anonymous=401),
+        data=lambda w, a: {
+            "title": f"补充监控{a}",
+            "month": 8,
+            "deadline": "2026-09-15",
+            "scope": "list",
+            "project_ids": [monitoring_report(w).project_id],
+        },
+        json=True,
+    ),
+    ("get", "/api/v1/monitoring/rounds/{round_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/monitoring/rounds/{monitoring_round(w).pk}",
+        MONITORING_API_VIEW,
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/monitoring/rounds/{other_region_round(w).pk}",
+                allowed(MONITORING_VIEW, ok=404, anonymous=401),
+            )
+        ],
+    ),
+    ("post", "/api/v1/monitoring/rounds/{round_id}/refresh"): Case(
+        "post",
+        lambda w: f"/api/v1/monitoring/rounds/{monitoring_round(w).pk}/refresh",
+        allowed(["office"], anonymous=401),
+    ),
+    ("post", "/api/v1/monitoring/rounds/{round_id}/close"): Case(
+        "post",
+        lambda w: f"/api/v1/monitoring/rounds/{monitoring_round(w).pk}/close",
+        allowed(["office"], anonymous=401),
+    ),
+    ("get", "/api/v1/monitoring/rounds/{round_id}/reports"): Case(
+        "get",
+        lambda w: f"/api/v1/monitoring/rounds/{monitoring_round(w).pk}/reports",
+        MONITORING_API_VIEW,
+        notes="unit B's editor gets 200 with an empty list: the round is the region's, the report unit A's",
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/monitoring/rounds/{other_region_round(w).pk}/reports",
+                allowed(MONITORING_VIEW, ok=404, anonymous=401),
+            )
+        ],
+    ),
+    ("get", "/api/v1/monitoring/reports/{report_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/monitoring/reports/{monitoring_report(w).pk}",
+        allowed(MONITORING_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("put", "/api/v1/monitoring/reports/{report_id}"): Case(
+        "put",
+        lambda w: f"/api/v1/monitoring/reports/{monitoring_report(w).pk}",
+        allowed(["unit_a_editor"], anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"lines": [{"position": 0, "done": "12100"}], "summary": "上半年拨付滞后"},
+        json=True,
+    ),
+    ("post", "/api/v1/monitoring/reports/{report_id}/transition"): Case(
+        "post",
+        lambda w: f"/api/v1/monitoring/reports/{monitoring_report(w).pk}/transition",
+        allowed([], anonymous=401, unit_b_editor=404, unit_a_editor=400),
+        data=lambda w, a: {"action": "submit"},
+        json=True,
+        notes="the editor's submit of an unfilled report is refused for what is missing (400); the others lack the right",
+    ),
+    ("get", "/api/v1/monitoring/warnings"): Case("get", lambda w: "/api/v1/monitoring/warnings", MONITORING_API_VIEW),
+    ("get", "/api/v1/monitoring/decisions"): Case("get", lambda w: "/api/v1/monitoring/decisions", MONITORING_API_VIEW),
+    ("post", "/api/v1/monitoring/reports/{report_id}/decisions"): Case(
+        "post",
+        lambda w: f"/api/v1/monitoring/reports/{monitoring_report(w).pk}/decisions",
+        allowed(DECIDERS, ok=201, anonymous=401),
+        data=lambda w, a: {"kind": "correct", "reason": "执行滞后，限期纠偏", "working_days": 10},
+        json=True,
+    ),
+    ("post", "/api/v1/monitoring/decisions/{decision_id}/answer"): Case(
+        "post",
+        lambda w: f"/api/v1/monitoring/decisions/{monitoring_decision(w).pk}/answer",
+        allowed(["unit_a_editor"], anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"text": "已调整拨付进度"},
+        json=True,
+    ),
+    ("post", "/api/v1/monitoring/decisions/{decision_id}/close"): Case(
+        "post",
+        lambda w: f"/api/v1/monitoring/decisions/{monitoring_decision(w).pk}/close",
+        allowed([], anonymous=401, office=400, section=400),
+        notes="the decision is still open: finance closes it only after the unit's answer (400)",
+    ),
+    ("get", "/api/v1/monitoring/projects/{project_id}/plan"): Case(
+        "get",
+        lambda w: f"/api/v1/monitoring/projects/{w.project_a.pk}/plan",
+        allowed(MONITORING_VIEW, anonymous=401, unit_b_editor=404),
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/monitoring/projects/{w.project_b.pk}/plan",
+                allowed(MONITORING_VIEW, anonymous=401, section=404, unit_a_editor=404, unit_a_leader=404),
+            ),
+            Case(
+                "get",
+                lambda w: f"/api/v1/monitoring/projects/{w.other_region_project.pk}/plan",
+                allowed(MONITORING_VIEW, ok=404, anonymous=401),
+            ),
+        ],
+    ),
+    ("put", "/api/v1/monitoring/projects/{project_id}/plan"): Case(
+        "put",
+        lambda w: f"/api/v1/monitoring/projects/{w.project_a.pk}/plan",
+        allowed(["unit_a_editor"], anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"months": PLAN_MONTHS},
+        json=True,
+    ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
     ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),
     ("get", "/api/v1/users"): Case("get", lambda w: "/api/v1/users", allowed(["sysadmin"], anonymous=401)),
@@ -587,12 +904,15 @@ def _request(client: Client, case: Case, world: World, actor: str) -> int:
     data = case.data(world, actor) if case.data else None
     method = getattr(client, case.method)
     if case.json:
-        return method(url, data=data, content_type="application/json").status_code
-    if data is not None and "file" in data:
+        response = method(url, data=data, content_type="application/json")
+    elif data is not None and "file" in data:
         upload = data["file"]
         upload.name = data["name"]
-        return method(url, data={"file": upload, **data.get("extra", {})}).status_code
-    return method(url, data=data or {}).status_code
+        response = method(url, data={"file": upload, **data.get("extra", {})})
+    else:
+        response = method(url, data=data or {})
+    response.close()  # a file download holds its file open until closed
+    return int(response.status_code)
 
 
 def _run(case: Case, world: World, client_for: Any) -> list[str]:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
-from jixiao.api import accounts, budget, goals, library, org
+from jixiao.api import accounts, budget, goals, library, monitoring, org
 from jixiao.api.auth import AUTH
 from jixiao.core.errors import DomainError, Forbidden
 
@@ -26,6 +26,7 @@ api.add_router("/", accounts.router)
 api.add_router("/", budget.router)
 api.add_router("/", library.router)
 api.add_router("/", goals.router)
+api.add_router("/", monitoring.router)
 
 
 @api.exception_handler(Forbidden)

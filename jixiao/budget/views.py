@@ -159,6 +159,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "goal_sheet": project.goal_sheets.first(),
             "can_write_goals": has_perm(request.user, "goals.edit", project),
             "can_see_goals": has_perm(request.user, "goals.view", project),
+            # Likewise monitoring (monitoring → budget): the project's record of warnings and
+            # finance's decisions, which self-evaluation and results application read.
+            "can_see_monitoring": has_perm(request.user, "monitoring.view", project),
+            "monitoring_reports": project.reports.select_related("round").order_by("-round__month", "-pk"),
+            "decisions": project.decisions.select_related("decided_by").order_by("-decided_at"),
         },
     )
 

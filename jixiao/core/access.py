@@ -57,6 +57,12 @@ PERMISSIONS: dict[str, str] = {
     "goals.section_review": "以业务股室身份初审绩效目标表",
     "goals.office_review": "终审绩效目标表、评定审核结果，批量审核",
     "goals.rules": "维护绩效目标审核规则（阈值、词表）",
+    "monitoring.view": "查看运行监控任务、监控表、预警和处理决定",
+    "monitoring.edit": "填报本单位的监控表和用款计划，反馈处理决定的落实情况",
+    "monitoring.leader_review": "以单位负责人身份审核监控表",
+    "monitoring.section_review": "以业务股室身份审核监控表",
+    "monitoring.decide": "对预警项目作出处理决定（继续、纠偏、调剂、暂缓拨款、停止执行）并办结",
+    "monitoring.manage": "发起和结束监控任务，维护预警规则和节假日",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -72,21 +78,53 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "goals.view",
             "goals.office_review",
             "goals.rules",
+            "monitoring.view",
+            "monitoring.decide",
+            "monitoring.manage",
         }
     ),
-    Role.SECTION: frozenset({"org.view", "budget.view", "library.view", "goals.view", "goals.section_review"}),
+    Role.SECTION: frozenset(
+        {
+            "org.view",
+            "budget.view",
+            "library.view",
+            "goals.view",
+            "goals.section_review",
+            "monitoring.view",
+            "monitoring.section_review",
+            "monitoring.decide",
+        }
+    ),
     Role.UNIT_EDITOR: frozenset(
-        {"org.view", "budget.view", "library.view", "library.propose", "goals.view", "goals.edit"}
+        {
+            "org.view",
+            "budget.view",
+            "library.view",
+            "library.propose",
+            "goals.view",
+            "goals.edit",
+            "monitoring.view",
+            "monitoring.edit",
+        }
     ),
     Role.UNIT_LEADER: frozenset(
-        {"org.view", "budget.view", "library.view", "library.propose", "goals.view", "goals.leader_review"}
+        {
+            "org.view",
+            "budget.view",
+            "library.view",
+            "library.propose",
+            "goals.view",
+            "goals.leader_review",
+            "monitoring.view",
+            "monitoring.leader_review",
+        }
     ),
     # Evaluators judge indicators against the library too.
     Role.AGENCY: frozenset({"library.view"}),
     # Auditors read all business data and the log, and change nothing. Accounts are the
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
-    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view", "library.view", "goals.view"}),
+    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view", "library.view", "goals.view", "monitoring.view"}),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.
     Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),

@@ -56,6 +56,7 @@ MESSAGES: Mapping[str, str] = {
     "execution.no-budget": "调整后预算为 {budget} 元，没有可执行的预算，无法计算执行率，不亮灯",
     "execution.over-budget": "累计支付 {paid} 元，超过调整后预算 {budget} 元，超出 {excess} 元，属超预算支付，为红灯",
     "indicator.ratio": "完成值 {done}{unit}，按{share_label} {share}% 应完成 {expected}{unit}（年度目标 {target}{unit}），相当于应完成的 {value}%，{band}",
+    "indicator.level-short": "完成值 {done}{unit}，未达到年度目标 {symbol}{target}{unit}（相当于目标的 {value}%），水平类指标未达标为黄灯",
     "indicator.nothing-expected": "完成值 {done}{unit}，按{share_label}尚无应完成值，不判为滞后，为绿灯",
     "indicator.compare": "{compared} {done}{unit}，目标 {symbol}{target}{unit}，{verdict}，为{light}",
     "indicator.qualitative": "定性指标完成情况为「{level}」，为{light}",
@@ -716,6 +717,12 @@ def indicator_light(
     value = _pct(done / expected * HUNDRED)
     band = _band(rules.indicator_bands, value)
     params |= {"expected": _plain(expected), "value": str(value), "band": band.sentence}
+    if not cumulative and band.colour == GREEN and symbol != "=" and not _meets(symbol, done, number):
+        # A level (a rate, a satisfaction) below its target is not on track however close the
+        # ratio: 80% against ≥98% is 81.6% of the target, green on the bands, and a miss.
+        return IndicatorCheck(
+            Light("indicator.level-short", YELLOW, value=value, band=band.text, params=params), progress
+        )
     return IndicatorCheck(Light("indicator.ratio", band.colour, value=value, band=band.text, params=params), progress)
 
 

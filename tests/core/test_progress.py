@@ -596,6 +596,21 @@ def test_profile_sum_tolerance() -> None:
         check_profile(["0.083"] * 12)  # 0.996
 
 
+@pytest.mark.parametrize(
+    ("target", "done", "colour"),
+    [
+        ("≥98%", "98", GREEN),
+        ("≥98%", "90", YELLOW),
+        ("≥98%", "50", RED),
+        (">90%", "90", YELLOW),
+        ("≥90%", "100", GREEN),
+    ],
+)
+def test_a_level_below_its_target_is_never_green(target: str, done: str, colour: str) -> None:
+    check = indicator_light(parse_target(target), month=8, done=D(done), cumulative=False)
+    assert check.light.colour == colour
+
+
 def test_every_message_code_is_reachable() -> None:
     reached = {
         execution_light(paid=D(0), budget=D(0), month=6).light.code,
@@ -607,6 +622,7 @@ def test_every_message_code_is_reachable() -> None:
         "execution.over-budget",
         indicator_light(parse_target("≥100人"), month=6, done=D(1)).light.code,
         indicator_light(parse_target("≥100人"), month=6, done=D(1), share=D(0)).light.code,
+        indicator_light(parse_target("≥98%"), month=6, done=D(90), cumulative=False).light.code,
         indicator_light(parse_target("≤1"), month=6, done=D(1)).light.code,
         indicator_light(parse_target("达到预期"), month=6, level="达成").light.code,
         indicator_light(parse_target("达到预期"), month=6, level="好").light.code,

@@ -16,3 +16,41 @@ function jixiaoExecutionChart(elementId, data) {
   window.addEventListener("resize", function () { chart.resize(); });
   return chart;
 }
+
+/* Monitoring: cumulative execution against the expected progress (the project's own plan or its
+   category's pattern) and, dashed, the straight time line peers use. */
+function jixiaoProgressChart(elementId, curve) {
+  var chart = echarts.init(document.getElementById(elementId));
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
+    legend: { data: ["累计执行率", "预期执行进度", "序时进度"], top: 0 },
+    grid: { left: 48, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: "category", data: curve.map(function (p) { return p.month + "月"; }) },
+    yAxis: { type: "value", min: 0, axisLabel: { formatter: "{value}%" } },
+    series: [
+      { name: "累计执行率", type: "line", data: curve.map(function (p) { return p.actual; }), symbolSize: 7, lineStyle: { width: 3 }, color: "#a4262c" },
+      { name: "预期执行进度", type: "line", data: curve.map(function (p) { return p.expected; }), color: "#2e9d4f" },
+      { name: "序时进度", type: "line", data: curve.map(function (p) { return p.time; }), lineStyle: { type: "dashed" }, color: "#6c757d" }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+  return chart;
+}
+
+function jixiaoLightChart(elementId, counts) {
+  var chart = echarts.init(document.getElementById(elementId));
+  var items = [
+    { name: "红灯", value: counts.red || 0, itemStyle: { color: "#d9342b" } },
+    { name: "黄灯", value: counts.yellow || 0, itemStyle: { color: "#f0ad00" } },
+    { name: "蓝灯", value: counts.blue || 0, itemStyle: { color: "#2f6fd6" } },
+    { name: "绿灯", value: counts.green || 0, itemStyle: { color: "#2e9d4f" } }
+  ];
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: "item", formatter: "{b}：{c} 个（{d}%）" },
+    series: [{ type: "pie", radius: ["45%", "75%"], label: { formatter: "{b} {c}" }, data: items }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+  return chart;
+}

@@ -56,3 +56,13 @@ def rate(part: Any, whole: Any) -> str:
     from jixiao.core.money import round_half_up
 
     return f"{round_half_up(Decimal(part or 0) * 100 / Decimal(whole))}%"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A fraction (0.452) as a percentage with one decimal (45.2%), or "—" when there is none."""
+    if value in (None, ""):
+        return "—"
+    from jixiao.core.money import round_half_up
+
+    return f"{round_half_up(Decimal(value) * 100, 1)}%"
