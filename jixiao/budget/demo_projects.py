@@ -17,10 +17,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from jixiao.org.demo_data import KEY_UNITS, REGION, TOWNSHIP, UNITS
+from jixiao.org.demo_data import INSTITUTION, KEY_UNITS, REGION, TOWNSHIP, UNITS
 
 CURRENT_YEAR = 2026
 HISTORY_YEARS = (2022, 2023)
+CURRENT_MONTHS = 8  # payments imported through August, as at the seed's 1–8 month monitoring
+# The four projects the seed report (一(三)) put under 重点监控 in its 1–8 month monitoring, by
+# unit code and project name: their goal sheets were approved, and the monitoring demo reports on them.
+KEY_MONITORED: tuple[tuple[str, str], ...] = (
+    (KEY_UNITS["police"], "平安城市视频监控运行维护"),
+    (KEY_UNITS["sanitation"], "华新水泥垃圾处置费"),
+    (KEY_UNITS["health"], "基本公共卫生服务"),
+    (KEY_UNITS["petition"], "信访特护期维稳"),
+)
 
 FUND_SOURCES = ("general_public", "government_fund", "state_capital", "special_bond", "transfer", "other")
 CATEGORY_CODES = tuple(f"C{number:02d}" for number in range(1, 41))
@@ -2370,6 +2379,73 @@ def split_by_profile(amount: Decimal, profile: str) -> list[Decimal]:
         spent.append(running - previous)
         previous = running
     return spent
+
+
+@dataclass(frozen=True)
+class DemoYear:
+    """One fiscal year of the demo's money: its projects, what each paid month by month (twelve
+    months of a past year, ``CURRENT_MONTHS`` of the current one) and each unit's 基本支出."""
+
+    year: int
+    projects: list[DemoProject]
+    payments: list[list[Decimal]]  # one list per project, in the order of ``projects``
+    basic_expenditure: dict[str, Decimal]  # unit code -> yuan, units with projects only
+
+
+def demo_years(seed: int) -> list[DemoYear]:
+    """The history years and the current year as ``jixiao.budget.demo`` writes them, in memory:
+    the same seed gives the same projects, payments and unit budgets, without a database (the
+    forecast benchmark learns and tests spending profiles on these past years)."""
+    noise = random.Random(seed + 1)
+    kinds = {code: kind for code, _name, kind, _parent, _section in UNITS}
+    years = []
+    for year in (*HISTORY_YEARS, CURRENT_YEAR):
+        projects = generate(random.Random(seed), year=year)
+        months = 12 if year != CURRENT_YEAR else CURRENT_MONTHS
+        payments = [_payments(p.adjusted_budget, p.profile, months, noise) for p in projects]
+        totals: dict[str, Decimal] = {}
+        for p in projects:
+            totals[p.unit_code] = totals.get(p.unit_code, Decimal(0)) + p.initial_budget
+        # Salaries and running costs: a few hundred thousand for a small office, tens of
+        # millions for a bureau with schools or clinics.
+        basic = {
+            code: Decimal(noise.randrange(600, 4000) * 1000 * (3 if kinds[code] == INSTITUTION else 1))
+            for code in totals
+        }
+        years.append(DemoYear(year, projects, payments, basic))
+    return years
+
+
+def _payments(budget: Decimal, profile: str, months: int, noise: random.Random) -> list[Decimal]:
+    """What was paid month by month: the category's pattern scaled by how well this project ran.
+
+    A past year ends between 80% and 100% spent. In the current year most projects follow their
+    pattern within ±15%; about one in eight lags far behind (procurement not started, works
+    delayed) and a few run ahead, so that monitoring has something to find.
+    """
+    if months == 12:
+        pace = Decimal(str(round(noise.uniform(0.80, 1.0), 3)))
+    else:
+        roll = noise.random()
+        pace = Decimal(
+            str(
+                round(
+                    noise.uniform(0.15, 0.55)
+                    if roll < 0.12
+                    else noise.uniform(1.1, 1.3)
+                    if roll > 0.95
+                    else noise.uniform(0.85, 1.15),
+                    3,
+                )
+            )
+        )
+    planned = split_by_profile(budget, profile)[:months]
+    paid = [(amount * pace).quantize(Decimal("1")) for amount in planned]
+    # Never more than the budget, whatever the pace.
+    over = sum(paid) - budget
+    if over > 0:
+        paid[-1] -= over
+    return paid
 
 
 def check() -> list[str]:

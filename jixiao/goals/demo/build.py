@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jixiao.accounts.models import User
 from jixiao.audit.services import log_action
-from jixiao.budget.demo_projects import AMOUNT_RANGES, CURRENT_YEAR
+from jixiao.budget.demo_projects import AMOUNT_RANGES, CURRENT_YEAR, KEY_MONITORED
 from jixiao.budget.models import FundSource, Project, ProjectCategory, UnitBudget
 from jixiao.core import checks
 from jixiao.core.access import Role
@@ -280,12 +280,23 @@ def _project_drafts(
         draft.sound = draft.content.copy()
         drafts.append(draft)
     _spoil(drafts, writer, rng)
+    for draft in drafts:
+        if _monitored(draft):
+            # Finance approved these sheets before putting the projects under 重点监控.
+            assert draft.sound is not None
+            draft.content = draft.sound.copy()
     _force_key_units(drafts, writer, rng)
     _paste_boilerplate(drafts, rng)
     _adjust(drafts, writer, rng)
     for draft in drafts:
         _set_content(draft)
     return drafts
+
+
+def _monitored(draft: Draft) -> bool:
+    """One of the seed's four 重点监控 projects, whose sheets stand approved."""
+    project = draft.sheet.project
+    return project is not None and (draft.sheet.unit.code, project.name) in KEY_MONITORED
 
 
 def _spoil(drafts: Sequence[Draft], writer: Writer, rng: random.Random) -> None:
@@ -339,7 +350,7 @@ def _force_key_units(drafts: list[Draft], writer: Writer, rng: random.Random) ->
     """The demo logins' own units get sheets to return, fix and approve, whatever the dice say:
     at least three with warnings only and one with an error."""
     for code in KEY_UNIT_CODES:
-        own = [d for d in drafts if d.sheet.unit.code == code and d.facts is not None]
+        own = [d for d in drafts if d.sheet.unit.code == code and d.facts is not None and not _monitored(d)]
         warned = [d for d in own if d.content.defects and not set(d.content.defects) & defects.ERROR_DEFECTS]
         errored = [d for d in own if set(d.content.defects) & defects.ERROR_DEFECTS]
         sound = [d for d in own if not d.content.defects]
@@ -362,6 +373,7 @@ def _paste_boilerplate(drafts: list[Draft], rng: random.Random) -> None:
     for group in by_unit.values():
         if len(group) < 4 or rng.random() > 0.2:
             continue
+        group = [d for d in group if not _monitored(d)]
         spoilt = [d for d in group if d.content.defects and not set(d.content.defects) & defects.ERROR_DEFECTS]
         if not spoilt:
             continue
@@ -562,7 +574,10 @@ def _settle_fates(drafts: Sequence[Draft], tops: dict[int, Unit], writer: Writer
             continue
         fates, weights = zip(*FATES[worst], strict=True)
         d.fate = rng.choices(fates, weights)[0]
-    chosen: set[int] = {id(d) for d in drafts if d.fate in ("adjusting", "rejected")}
+    for d in drafts:
+        if _monitored(d) and d.worst != "error":
+            d.fate = "approved"
+    chosen: set[int] = {id(d) for d in drafts if d.fate in ("adjusting", "rejected") or _monitored(d)}
     for code in KEY_UNIT_CODES:
         own = [d for d in drafts if d.sheet.unit.code == code and d.sheet.kind == Kind.PROJECT]
         _ensure(own, ("returned_section", "returned_leader", "returned_office"), "warning", 1, chosen, rng)

@@ -6,11 +6,12 @@ from django.db import transaction
 from jixiao.budget.demo import build_budget_demo
 from jixiao.goals.demo import build_goals_demo
 from jixiao.library.services import library_load_starter
+from jixiao.monitoring.demo import build_monitoring_demo
 from jixiao.org.demo import build_demo, demo_exists, logins_text
 
 
 class Command(BaseCommand):
-    help = "生成演示区县（株洲市渌口区，91 家预算单位、约 1,500 个项目及其执行数据、当年绩效目标表）和各角色演示账号。"
+    help = "生成演示区县（株洲市渌口区，91 家预算单位、约 1,500 个项目及其执行数据、当年绩效目标表、1—8 月运行监控）和各角色演示账号。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--if-empty", action="store_true", help="数据库中已有演示区县时跳过")
@@ -27,11 +28,14 @@ class Command(BaseCommand):
                 counts = build_budget_demo(region=region, seed=options["seed"])
                 counts["indicators"] = library_load_starter(actor=None, region=region, actor_name="jixiao demo")
                 goals = build_goals_demo(region=region, seed=options["seed"])
+                monitoring = build_monitoring_demo(region=region, seed=options["seed"])
             self.stdout.write(
                 self.style.SUCCESS(
                     f"已生成演示区县：{region}；项目 {counts['projects']} 个，月度支付 {counts['payments']} 条，"
                     f"指标库 {counts['indicators']} 个指标，绩效目标表 {goals['sheets']} 张"
-                    f"（部门整体 {goals['department_sheets']} 张，审核通过 {goals['status_approved']} 张）"
+                    f"（部门整体 {goals['department_sheets']} 张，审核通过 {goals['status_approved']} 张），"
+                    f"1—8 月运行监控表 {monitoring['reports']} 张（红灯 {monitoring.get('light_red', 0)} 张、"
+                    f"黄灯 {monitoring.get('light_yellow', 0)} 张），处理决定 {monitoring.get('decisions', 0)} 项"
                 )
             )
         self.stdout.write(logins_text())
