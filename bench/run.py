@@ -240,6 +240,38 @@ def bench(notes: list[str]) -> list[Figure]:
         f"goal_live_check_ms: median round trip of the editor's htmx check of a {rows}-indicator sheet "
         "through the whole Django stack (test client, SQLite), against the 100 ms budget (the baseline)"
     )
+    # 8. In-year monitoring: the forecast on held-out demo years, opening a round, its queries.
+    import monitoring
+
+    errors = monitoring.forecast_errors()
+    for f in errors:
+        figures.append(
+            figure(f"forecast_error_month_{f.month}", float(f.ours), "pp", float(f.straight_line), target=0.7)
+        )
+    notes.append(
+        f"forecast_error_month_N: mean absolute error of the year-end forecast after N months, in percentage "
+        f"points of budget, over {errors[0].projects:,} demo project-years (category profiles learned on 2022, tested on "
+        "2023, and the other way round); baseline: the straight-line forecast (paid * 12 / N)"
+    )
+    started = time.perf_counter()
+    data = monitoring.build_round_data(region)
+    notes.append(
+        f"monitoring: {data.sheets:,} approved sheets, {data.indicators:,} indicators, {data.payments:,} payments "
+        f"this year and {data.history:,} in two past years written in {time.perf_counter() - started:.1f} s"
+    )
+    measured = monitoring.measure_round(office, data)
+    figures.append(figure("monitoring_round_open_1500", measured.ms, "ms", measured.baseline_ms, target=10, digits=0))
+    figures.append(
+        figure(
+            "monitoring_refresh_queries", measured.refresh_queries, "queries", measured.reports, target=0.1, digits=0
+        )
+    )
+    notes.append(
+        f"monitoring_round_open_1500: {measured.reports:,} reports opened in {measured.ms / 1000:.1f} s; "
+        f"refresh_round sent {measured.refresh_queries:,} statements, "
+        f"{measured.refresh_queries / max(measured.reports, 1):.2f} per report: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(measured.refresh_kinds.items(), key=lambda kv: -kv[1]))
+    )
     return figures
 
 
