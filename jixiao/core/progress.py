@@ -237,6 +237,7 @@ class WarningRules:
     qualitative_levels: tuple[tuple[str, str], ...]  # longest level first
     gap_points: Decimal
     gap_colour: str
+    gap_direction: str  # "both", or "goal_behind": only money spent ahead of results warns
     progress_cap: Decimal
     severity_order: tuple[str, ...]
     forecast_blend_share: Decimal
@@ -261,6 +262,8 @@ class WarningRules:
         base = _default_data()
         merged = {**base, **data}
         merged["execution_rules"] = {**base["execution_rules"], **_object(data, "execution_rules")}
+        for key in ("gap", "forecast"):  # a region changes one setting without restating the rest
+            merged[key] = {**base[key], **_object(data, key)}
         if "version" not in data:
             merged["version"] = f"{base['version']}+custom"
         return _build_rules(merged)
@@ -386,6 +389,12 @@ def _levels(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(levels, key=lambda pair: -len(pair[0])))
 
 
+def _direction(value: object) -> str:
+    if value not in ("both", "goal_behind"):
+        raise ValueError(f"目标与执行进度差距「gap.direction」应为 both 或 goal_behind，收到「{value}」")
+    return str(value)
+
+
 def _build_rules(data: Mapping[str, Any]) -> WarningRules:
     version = data.get("version")
     if not isinstance(version, str) or not version:
@@ -416,6 +425,7 @@ def _build_rules(data: Mapping[str, Any]) -> WarningRules:
         qualitative_levels=_levels(data.get("qualitative_levels")),
         gap_points=gap_points,
         gap_colour=_colour("目标与执行进度差距预警", gap.get("light")),
+        gap_direction=_direction(gap.get("direction", "goal_behind")),
         progress_cap=progress_cap,
         severity_order=tuple(order),
         forecast_blend_share=blend,
@@ -801,7 +811,7 @@ def _gap_light(execution: ExecutionCheck, goal: Decimal | None, rules: WarningRu
         return None
     spent = _pct(min(max(execution.rate, ZERO), rules.progress_cap) * HUNDRED)
     gap = abs(goal - spent)
-    if gap <= rules.gap_points:
+    if gap <= rules.gap_points or (rules.gap_direction == "goal_behind" and goal >= spent):
         return None
     params = {
         "goal": str(goal),

@@ -435,20 +435,29 @@ def test_project_without_any_light() -> None:
     assert (check.light.colour, check.light.code) == (None, "project.none")
 
 
+BOTH_WAYS = WarningRules.from_data({"version": "t", "gap": {"points": "10", "light": "yellow", "direction": "both"}})
+
+
 @pytest.mark.parametrize(
-    ("paid", "progress", "goal", "gap"),
+    ("paid", "progress", "goal", "gap", "rules"),
     [
-        ("200", ["0.5"], D("50.0"), D("30.0")),  # goals at 50%, money at 20%: 30 points apart
-        ("600", ["0.3", "0.2"], D("25.0"), D("35.0")),  # money ahead of goals also warns
-        ("400", ["0.5"], D("50.0"), None),  # exactly 10 points: no warning
-        ("410", ["0.5"], D("50.0"), None),
-        ("500", ["3.0", "0.0"], D("50.0"), None),  # 300% is held at 100% before averaging
-        ("500", [], None, None),  # no cumulative indicator: no goal progress
+        # Goals at 50%, money at 20%: results ahead of payment (a subsidy paid in arrears) warns
+        # only where the region asks for both directions (川财绩〔2025〕10号 as written).
+        ("200", ["0.5"], D("50.0"), D("30.0"), BOTH_WAYS),
+        ("200", ["0.5"], D("50.0"), None, None),
+        ("600", ["0.3", "0.2"], D("25.0"), D("35.0"), None),  # money spent ahead of results always warns
+        ("600", ["0.3", "0.2"], D("25.0"), D("35.0"), BOTH_WAYS),
+        ("600", ["0.5"], D("50.0"), None, None),  # exactly 10 points: no warning
+        ("590", ["0.5"], D("50.0"), None, None),
+        ("500", ["3.0", "0.0"], D("50.0"), None, None),  # 300% is held at 100% before averaging
+        ("500", [], None, None, None),  # no cumulative indicator: no goal progress
     ],
 )
-def test_gap_between_goals_and_money(paid: str, progress: list[str], goal: Decimal | None, gap: Decimal | None) -> None:
-    execution = execution_light(paid=D(paid), budget=D(1000), month=6)
-    check = project_light(execution, [indicator(GREEN, p) for p in progress])
+def test_gap_between_goals_and_money(
+    paid: str, progress: list[str], goal: Decimal | None, gap: Decimal | None, rules: WarningRules | None
+) -> None:
+    execution = execution_light(paid=D(paid), budget=D(1000), month=6, rules=rules)
+    check = project_light(execution, [indicator(GREEN, p) for p in progress], rules=rules)
     assert check.goal_progress == goal
     if gap is None:
         assert check.gap is None
@@ -457,6 +466,11 @@ def test_gap_between_goals_and_money(paid: str, progress: list[str], goal: Decim
         assert (check.gap.colour, check.gap.value) == (YELLOW, gap)
         assert f"相差 {gap} 个百分点" in check.gap.message
         assert check.light.colour in (YELLOW, RED)
+
+
+def test_gap_direction_is_checked() -> None:
+    with pytest.raises(ValueError, match="gap.direction"):
+        WarningRules.from_data({"gap": {"points": "10", "light": "yellow", "direction": "sideways"}})
 
 
 def test_no_gap_check_in_month_zero() -> None:

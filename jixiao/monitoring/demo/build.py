@@ -343,7 +343,7 @@ def _fill_round(
         if fates[report.pk] == "draft":
             stop = 0 if rng.random() < 0.4 else rng.randint(1, len(mine))
         for line in mine[:stop]:
-            _write_line(line, pace, year, rules, round_.month, own)
+            _write_line(line, pace, year, rules, report, own)
         lines.extend(mine)
     compute.update_rows(lines, ["done", "expected", "reason", "reason_note", "likelihood", "measures"])
     compute.refresh_round(round_)
@@ -404,10 +404,17 @@ def _fill_round(
 
 
 def _write_line(
-    line: Line, pace: writing.Pace, year: int, rules: progress.WarningRules, month: int, rng: random.Random
+    line: Line,
+    pace: writing.Pace,
+    year: int,
+    rules: progress.WarningRules,
+    report: Report,
+    rng: random.Random,
 ) -> None:
+    """Fill the line as the unit would, and explain it when the light it will get warns."""
     writing.fill_line(line, pace, year, rng)
-    light = compute.line_check(line, month, year, rules).light.colour or ""
+    check = compute.line_check(line, report.round.month, year, rules, share=report.expected_share)
+    light = check.light.colour or ""
     writing.explain_line(line, pace, light, rng)
 
 
@@ -526,7 +533,7 @@ def _key_round(
         pace = writing.pace_of(report, profiles.get(report.project.code, "flat"), own)
         lines = list(report.lines.all())
         for line in lines:
-            _write_line(line, pace, year, rules, round_.month, own)
+            _write_line(line, pace, year, rules, report, own)
         editor = cast.editors[report.unit_id]
         notes = FIELD_NOTES.get(name, "绩效管理股会同业务股室对项目实施现场进行了实地核查，未发现重大问题。")
         summary_rng = random.Random(f"{seed}:{report.project.code}:summary")
