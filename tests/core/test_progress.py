@@ -469,7 +469,7 @@ def test_gap_between_goals_and_money(
 
 
 def test_gap_direction_is_checked() -> None:
-    with pytest.raises(ValueError, match="gap.direction"):
+    with pytest.raises(ValueError, match=r"gap\.direction"):
         WarningRules.from_data({"gap": {"points": "10", "light": "yellow", "direction": "sideways"}})
 
 
