@@ -242,6 +242,19 @@ class WarningRules:
     severity_order: tuple[str, ...]
     forecast_blend_share: Decimal
     forecast_cap: Decimal
+    # Which expected progress the region measures against: "auto" (the project's own plan, else
+    # its category's profile, else time progress), "profile" (ignore plans) or "time" (m/12).
+    expected: str = "auto"
+
+    def sources(
+        self, plan: Sequence[Decimal] | None, profile: Sequence[Decimal] | None
+    ) -> tuple[Sequence[Decimal] | None, Sequence[Decimal] | None]:
+        """The plan and profile ``expected_progress`` may use under this region's choice."""
+        if self.expected == "time":
+            return None, None
+        if self.expected == "profile":
+            return None, profile
+        return plan, profile
 
     @classmethod
     def default(cls) -> "WarningRules":
@@ -389,6 +402,12 @@ def _levels(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(levels, key=lambda pair: -len(pair[0])))
 
 
+def _expected(value: object) -> str:
+    if value not in ("auto", "profile", "time"):
+        raise ValueError(f"预期进度口径「expected_progress」应为 auto、profile 或 time，收到「{value}」")
+    return str(value)
+
+
 def _direction(value: object) -> str:
     if value not in ("both", "goal_behind"):
         raise ValueError(f"目标与执行进度差距「gap.direction」应为 both 或 goal_behind，收到「{value}」")
@@ -430,6 +449,7 @@ def _build_rules(data: Mapping[str, Any]) -> WarningRules:
         severity_order=tuple(order),
         forecast_blend_share=blend,
         forecast_cap=cap,
+        expected=_expected(data.get("expected_progress", "auto")),
     )
 
 

@@ -197,9 +197,9 @@ def _compute(
     month = round_.month
     budget = project.adjusted_budget
     paid = progress.paid_through(series, month)
-    profile = profile_of(round_, project)
+    planned, profile = rules.sources(plan.amounts if plan else None, profile_of(round_, project))
     execution = progress.execution_light(
-        paid=paid, budget=budget, month=month, plan=plan.amounts if plan else None, profile=profile, rules=rules
+        paid=paid, budget=budget, month=month, plan=planned, profile=profile, rules=rules
     )
     checks = []
     for line in lines:

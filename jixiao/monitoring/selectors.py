@@ -155,6 +155,7 @@ def curves(report_qs: QuerySet[Report], round_: Round) -> list[dict[str, Any]]:
             project_id__in=[r.project_id for r in reps]
         )
     }
+    rules = compute.rules_of(round_)
     out = []
     cumulative = ZERO
     for month in range(1, 13):
@@ -162,9 +163,8 @@ def curves(report_qs: QuerySet[Report], round_: Round) -> list[dict[str, Any]]:
         expected = ZERO
         for r in reps:
             if r.budget > 0:
-                share = progress.expected_progress(
-                    month, plan=plans.get(r.project_id), profile=compute.profile_of(round_, r.project)
-                ).share
+                plan, profile = rules.sources(plans.get(r.project_id), compute.profile_of(round_, r.project))
+                share = progress.expected_progress(month, plan=plan, profile=profile).share
                 expected += r.budget * share
         out.append(
             {
@@ -181,12 +181,14 @@ def report_curve(report: Report) -> list[dict[str, Any]]:
     """One project's cumulative execution by month against its expected progress."""
     series = compute.payment_series([report.project])[report.project_id]
     plan = PaymentPlan.objects.with_scope(region=None, unit=None).filter(project=report.project).first()
-    profile = compute.profile_of(report.round, report.project)
+    planned, profile = compute.rules_of(report.round).sources(
+        plan.amounts if plan else None, compute.profile_of(report.round, report.project)
+    )
     out = []
     cumulative = ZERO
     for month in range(1, 13):
         cumulative += series[month - 1]
-        share = progress.expected_progress(month, plan=plan.amounts if plan else None, profile=profile).share
+        share = progress.expected_progress(month, plan=planned, profile=profile).share
         out.append(
             {
                 "month": month,

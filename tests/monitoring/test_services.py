@@ -332,3 +332,21 @@ def test_a_second_project_of_another_unit_is_out_of_reach(world: World) -> None:
     round_ = open_round(world)
     with pytest.raises(Forbidden):
         services.report_save(actor=world.actors["unit_b_editor"], report=report_of(round_), lines=[])
+
+
+@pytest.mark.parametrize(("choice", "model"), [("auto", "plan"), ("profile", "profile"), ("time", "straight_line")])
+def test_the_region_chooses_what_progress_is_expected(
+    world: World, approved_sheet: Any, choice: str, model: str
+) -> None:
+    pay(world, world.project_a, {3: "50000", 6: "150000"})
+    months = [Decimal(0)] * 2 + [Decimal(50000), Decimal(0), Decimal(0), Decimal(150000)] + [Decimal(100000)] * 6
+    services.plan_save(actor=world.actors["unit_a_editor"], project=world.project_a, months=months)
+    services.rules_save(
+        actor=world.actors["office"], fiscal_year=world.fiscal_year, data={"expected_progress": choice}, note=""
+    )
+    report = report_of(open_round(world))
+    assert report.expected_model == model
+    with pytest.raises(DomainError, match="expected_progress"):
+        services.rules_save(
+            actor=world.actors["office"], fiscal_year=world.fiscal_year, data={"expected_progress": "calendar"}, note=""
+        )
