@@ -911,7 +911,11 @@ def _request(client: Client, case: Case, world: World, actor: str) -> int:
         response = method(url, data={"file": upload, **data.get("extra", {})})
     else:
         response = method(url, data=data or {})
-    response.close()  # a file download holds its file open until closed
+    if response.streaming:
+        # A download holds its file open until its stream is read to the end, which closes it.
+        # Never call response.close() here: it fires request_finished, which on PostgreSQL closes
+        # the connection that holds the test's transaction.
+        b"".join(response.streaming_content)
     return int(response.status_code)
 
 

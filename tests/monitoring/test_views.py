@@ -174,8 +174,9 @@ def test_evidence_for_key_monitoring(world: World, approved_sheet: Any, client_f
         attachment = Attachment.objects.get()
     download = reverse("monitoring:attachment_download", args=[attachment.pk])
     response = client_for("auditor").get(download)
+    # Reading the stream to its end closes the file; closing the response by hand would fire
+    # request_finished and drop the test's PostgreSQL connection.
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
-    response.close()
     assert client_for("unit_b_editor").get(download).status_code == 404
     assert (
         client_for("unit_b_editor").post(reverse("monitoring:attachment_remove", args=[attachment.pk])).status_code
