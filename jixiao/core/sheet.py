@@ -34,6 +34,8 @@ class Indicator:
     basis: str = ""
     source: str = ""
     actual: str = ""  # self-evaluation and history only
+    score: Decimal | None = None  # self-evaluation: a hand score, for 定性 only
+    deviation_reason: str = ""  # self-evaluation: 偏差原因分析及改进措施
     # The sheet's fiscal year dates deadlines written without one (6月30日前); not written out.
     year: int | None = field(default=None, kw_only=True, repr=False)
     target: Target = field(init=False)
@@ -57,6 +59,10 @@ class Indicator:
         for key in ("basis", "source", "actual"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
+        if self.score is not None:
+            data["score"] = str(self.score)
+        if self.deviation_reason:
+            data["deviation_reason"] = self.deviation_reason
         return data
 
 
@@ -226,9 +232,12 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
             raise self.fail(place, "应为数字")
         try:
-            return Decimal(_number_text(value) if not isinstance(value, str) else value.strip())
+            number = Decimal(_number_text(value) if not isinstance(value, str) else value.strip())
         except ArithmeticError:
             raise self.fail(place, f"「{value}」不是数字") from None
+        if not number.is_finite() or abs(number) >= 10**12:
+            raise self.fail(place, f"「{value}」不是有限的数字")
+        return number
 
     def indicator(self, data: object, place: str, year: int | None, *, history: bool = False) -> Indicator:
         item = self.obj(data, place)
@@ -244,6 +253,8 @@ class _Reader:
             basis=self.text(item, "basis", place),
             source=self.text(item, "source", place),
             actual=self.text(item, "actual", place),
+            score=self.number(item.get("score"), _join(place, "score")),
+            deviation_reason=self.text(item, "deviation_reason", place),
             year=year,
         )
 
@@ -372,8 +383,8 @@ def read_sheets(data: object, *, file: str) -> list[GoalSheet]:
     return [read_sheet(item, source=f"{file}#{i}") for i, item in enumerate(items)]
 
 
-def load_json(path: str | PathLike[str]) -> list[GoalSheet]:
-    """The sheets of a JSON file; ``SheetFormatError`` (naming the file) when it cannot be read."""
+def read_json_file(path: str | PathLike[str]) -> object:
+    """The parsed JSON of a file (decimals kept exact), or ``SheetFormatError`` naming the file."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -382,9 +393,13 @@ def load_json(path: str | PathLike[str]) -> list[GoalSheet]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SheetFormatError(f"文件「{file}」", "", f"无法读取（{exc}）") from None
     try:
-        data = json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise SheetFormatError(
             f"文件「{file}」", f"第 {exc.lineno} 行第 {exc.colno} 列", f"不是有效的 JSON（{exc.msg}）"
         ) from None
-    return read_sheets(data, file=file)
+
+
+def load_json(path: str | PathLike[str]) -> list[GoalSheet]:
+    """The sheets of a JSON file; ``SheetFormatError`` (naming the file) when it cannot be read."""
+    return read_sheets(read_json_file(path), file=str(path))

@@ -40,8 +40,8 @@ def _default_data() -> dict[str, Any]:
     return data
 
 
-def _catalogue() -> dict[str, RuleInfo]:
-    rules: dict[str, dict[str, str]] = _default_data()["rules"]
+def rule_infos(rules: Mapping[str, Mapping[str, str]]) -> dict[str, RuleInfo]:
+    """A catalogue from its data: code → ``{"severity", "ref", "title", "message", "hint", "basis"}``."""
     return {
         code: RuleInfo(
             code=code,
@@ -57,7 +57,7 @@ def _catalogue() -> dict[str, RuleInfo]:
     }
 
 
-CATALOGUE: Mapping[str, RuleInfo] = _catalogue()
+CATALOGUE: Mapping[str, RuleInfo] = rule_infos(_default_data()["rules"])
 FAMILIES: Mapping[str, str] = dict(_default_data()["families"])
 _ORDER = {code: i for i, code in enumerate(CATALOGUE)}
 
