@@ -4,6 +4,7 @@ jixiao demo [--if-empty] [--seed N]   build the demo district
 jixiao worker                          run the background-task worker
 jixiao serve [--port N]                web server plus a worker beside it
 jixiao check-goals [--json] FILE...    review goal sheets (JSON or Excel) without a database
+jixiao score-selfeval [--json] FILE... score self-evaluations (JSON) without a database
 jixiao <any manage.py command> ...
 """
 
@@ -12,7 +13,7 @@ import os
 import sys
 
 # Commands that need no database run before Django is set up: name → module with main(argv) -> int.
-CORE_COMMANDS = {"check-goals": "jixiao.core.cli_checks"}
+CORE_COMMANDS = {"check-goals": "jixiao.core.cli_checks", "score-selfeval": "jixiao.core.cli_score"}
 
 
 def main() -> None:

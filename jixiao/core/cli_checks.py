@@ -100,14 +100,19 @@ def write_text(out: TextIO, sheets: Sequence[GoalSheet], results: dict[str, list
         if number:
             out.write("\n")
         out.write(f"{_title(sheet)}：{summary}\n")
-        for f in findings:
-            if f.indicator is None:
-                where = "整表"
-            else:
-                name = sheet.indicators[f.indicator].name if f.indicator < len(sheet.indicators) else ""
-                where = f"第 {f.indicator + 1} 个指标「{name}」" if name else f"第 {f.indicator + 1} 个指标"
-            out.write(f"  [{SEVERITY_LABELS.get(f.severity, f.severity)}] {where}：{f.message}\n")
-            out.write(f"      建议：{f.hint}\n")
+        write_findings(out, sheet, findings)
+
+
+def write_findings(out: TextIO, sheet: GoalSheet, findings: Sequence[Finding]) -> None:
+    """One line per finding naming its place the way a person counts (第 1 个指标), then its hint."""
+    for f in findings:
+        if f.indicator is None:
+            where = "整表"
+        else:
+            name = sheet.indicators[f.indicator].name if f.indicator < len(sheet.indicators) else ""
+            where = f"第 {f.indicator + 1} 个指标「{name}」" if name else f"第 {f.indicator + 1} 个指标"
+        out.write(f"  [{SEVERITY_LABELS.get(f.severity, f.severity)}] {where}：{f.message}\n")
+        out.write(f"      建议：{f.hint}\n")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
