@@ -388,7 +388,7 @@ def _parse(
         cell_symbol = _SYMBOL_WORDS.get(match.group(0), "≥")
         body = body[match.end() :]
     body = _DEADLINE_VERB.sub("", body) or body
-    if _deadline(body, year, out):
+    if _deadline(body, year, out, date_context):
         out.symbol = field_symbol or cell_symbol or "≤"
         return out
     trailing = _TRAILING.search(body)
@@ -401,7 +401,7 @@ def _parse(
     if _APPROXIMATE.search(body):
         out.problem = NOT_A_NUMBER
         return out
-    if _deadline(body, year, out):
+    if _deadline(body, year, out, date_context):
         out.symbol = symbol or "≤"
         return out
     if _number_and_unit(body, field_unit, out):
@@ -430,14 +430,22 @@ def _excel_serial(value: object, cell: str, field_unit: str, out: _Parse) -> boo
     return True
 
 
-def _deadline(body: str, year: int | None, out: _Parse) -> bool:
+def _dotted_number(match: re.Match[str], date_context: bool) -> bool:
+    """``1805.4`` or ``2023.4``: in a 时效 row a year and month, anywhere else a decimal number.
+    Only a plausible year (1990–2100) is ever a date."""
+    if not 1990 <= int(match.group(1)) <= 2100:
+        return True
+    return not date_context and not re.search("[年月日/-]", match.group(0))
+
+
+def _deadline(body: str, year: int | None, out: _Parse, date_context: bool = False) -> bool:
     """Dates and month deadlines; a month without a year keeps its number with unit 月."""
-    if m := _FULL_DATE.match(body):
+    if (m := _FULL_DATE.match(body)) and not _dotted_number(m, date_context):
         out.date = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if out.date is None:
             out.problem = NOT_A_NUMBER
         return True
-    if m := _YEAR_MONTH.match(body):
+    if (m := _YEAR_MONTH.match(body)) and not _dotted_number(m, date_context):
         out.date = _month_end(int(m.group(1)), int(m.group(2)))
         if out.date is None:
             out.problem = NOT_A_NUMBER

@@ -239,3 +239,21 @@ def test_target_is_a_value() -> None:
     assert isinstance(parse_target("≥95%"), Target)
     assert parse_target("≥95%").quantitative
     assert not parse_target("100%").quantitative  # no symbol: not guessed
+
+
+@pytest.mark.parametrize(
+    ("cell", "date_context", "number", "date"),
+    [
+        ("1805.4", False, Decimal("1805.4"), None),  # 1,805.4 yuan, not April 1805
+        ("2023.4", False, Decimal("2023.4"), None),  # a decimal outside a 时效 row
+        ("2023.4", True, None, dt.date(2023, 4, 30)),  # a year and month inside one
+        ("2023年4月", False, None, dt.date(2023, 4, 30)),  # written as a date: a date anywhere
+        ("2024/6", False, None, dt.date(2024, 6, 30)),
+        ("1805.4", True, Decimal("1805.4"), None),  # no plausible year: a number even in a 时效 row
+    ],
+)
+def test_dotted_numbers_are_dates_only_where_dates_belong(
+    cell: str, date_context: bool, number: Decimal | None, date: dt.date | None
+) -> None:
+    target = parse_target(cell, date_context=date_context)
+    assert (target.number, target.date, target.problem) == (number, date, None)
