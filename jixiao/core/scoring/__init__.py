@@ -11,7 +11,7 @@ or a missing weight leaves that score ``None`` with a finding that says why, and
 missing part is ``None`` too.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -441,9 +441,12 @@ def execution_score(
     return round_half_up(ratio * HUNDRED), round_half_up(min(ratio, Decimal(1)) * weight), ""
 
 
-def score(ev: SelfEvaluation, rules: ScoringRules | None = None) -> ScoreResult:
+def score(ev: SelfEvaluation, rules: ScoringRules | None = None, *, evidenced: Collection[int] = ()) -> ScoreResult:
     """Score one self-evaluation: execution, each indicator, total and grade, with the checks of
-    DOMAIN.md §16.5 as findings and every ``claimed`` figure that differs as a discrepancy."""
+    DOMAIN.md §16.5 as findings and every ``claimed`` figure that differs as a discrepancy.
+
+    ``evidenced`` holds the indexes of indicators with evidence files attached (in the system):
+    they count as sourced for the evidence check (S6)."""
     rules = rules or ScoringRules.default()
     found = _Findings(rules)
     notes: list[str] = []
@@ -475,7 +478,12 @@ def score(ev: SelfEvaluation, rules: ScoringRules | None = None) -> ScoreResult:
                 name=indicator.name,
                 deviation=one.deviation,
             )
-        if indicator.target.quantitative and one.actual is not None and not indicator.source.strip():
+        if (
+            indicator.target.quantitative
+            and one.actual is not None
+            and not indicator.source.strip()
+            and index not in evidenced
+        ):
             found.add("measurability.actual-without-source", index, "source", name=indicator.name)
 
     parts = [exec_points, *(s.score for s in scored)]
