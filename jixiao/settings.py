@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jixiao.library",
     "jixiao.goals",
     "jixiao.monitoring",
+    "jixiao.evaluation",
     "jixiao.web",
     "jixiao.api",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("library/", include("jixiao.library.urls")),
     path("goals/", include("jixiao.goals.urls")),
     path("monitoring/", include("jixiao.monitoring.urls")),
+    path("evaluation/", include("jixiao.evaluation.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -32,6 +32,9 @@ GOAL_EDITORS = ["unit_a_editor", "unit_b_editor"]
 MONITORING_VIEW = BUDGET_VIEW
 MONITORING_EDITORS = GOAL_EDITORS
 DECIDERS = ["office", "section"]
+EVALUATION_VIEW = BUDGET_VIEW
+EVALUATION_EDITORS = GOAL_EDITORS
+EVALUATION_REVIEWERS = ["office", "section"]
 PLAN_MONTHS = ["0"] * 7 + ["50000", "100000", "250000", "250000", "350000"]
 
 
@@ -194,6 +197,72 @@ def monitoring_holiday(world: World) -> Any:
     return Holiday.objects.with_scopes_disabled().get_or_create(
         region=world.region, date="2026-11-02", defaults={"name": "地方假日"}
     )[0]
+
+
+def evaluation_round(world: World) -> Any:
+    """A self-evaluation round over unit A's approved project (made once per world)."""
+    from django_scopes import scopes_disabled
+
+    from jixiao.evaluation.models import Round
+    from tests.evaluation.conftest import open_round
+    from tests.monitoring.conftest import approve_sheet, pay
+
+    with scopes_disabled():
+        existing = Round.objects.filter(region=world.region).first()
+    if existing is not None:
+        return existing
+    approve_sheet(world)
+    pay(world, world.project_a, {3: "200000", 6: "300000", 9: "250000", 12: "200000"})
+    return open_round(world)
+
+
+def evaluation_form(world: World) -> Any:
+    """Unit A's self-evaluation form in that round, in draft."""
+    from tests.evaluation.conftest import form_of
+
+    return form_of(evaluation_round(world))
+
+
+def evaluation_received(world: World) -> Any:
+    """Unit A's form filled in and sent up to finance (待财政审核)."""
+    from jixiao.evaluation.services import form_transition
+    from tests.evaluation.conftest import fill
+
+    form = evaluation_form(world)
+    if form.status == "submitted":
+        return form
+    form = fill(world, form)
+    form = form_transition(actor=world.actors["unit_a_editor"], form=form, action="submit")
+    return form_transition(actor=world.actors["unit_a_leader"], form=form, action="leader_approve")
+
+
+def evaluation_evidence(world: World) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+
+    from jixiao.evaluation.models import Evidence
+    from jixiao.evaluation.services import evidence_add
+
+    form = evaluation_form(world)
+    with scopes_disabled():
+        existing = Evidence.objects.filter(form=form).first()
+    upload = SimpleUploadedFile("学籍统计.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    return existing or evidence_add(actor=world.actors["unit_a_editor"], form=form, upload=upload, position=0)
+
+
+def other_region_evaluation_round(world: World) -> Any:
+    from jixiao.evaluation.models import Round
+
+    year = FiscalYear.objects.with_scopes_disabled().get(region=world.other_region, year=2026)
+    return Round.objects.with_scopes_disabled().create(
+        region=world.other_region,
+        fiscal_year=year,
+        title="天元区自评",
+        deadline="2027-04-30",
+        rules_version="default-2026.1",
+        rules={},
+        created_by=world.actors["office"],
+    )
 
 
 def office_token(world: World) -> ApiToken:
@@ -438,6 +507,89 @@ PAGES: dict[str, Case] = {
         "get", lambda w: reverse("goals:batch_status", args=[review_run(w).pk]), allowed(["office"])
     ),
     "goals:rules": Case("get", lambda w: reverse("goals:rules"), allowed(GOALS_VIEW)),
+    "evaluation:round_list": Case("get", lambda w: reverse("evaluation:round_list"), allowed(EVALUATION_VIEW)),
+    "evaluation:round_new": Case("get", lambda w: reverse("evaluation:round_new"), allowed(["office"])),
+    "evaluation:round_detail": Case(
+        "get",
+        lambda w: reverse("evaluation:round_detail", args=[evaluation_round(w).pk]),
+        allowed(EVALUATION_VIEW),
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("evaluation:round_detail", args=[other_region_evaluation_round(w).pk]),
+                allowed(EVALUATION_VIEW, ok=404),
+            )
+        ],
+    ),
+    "evaluation:round_refresh": Case(
+        "post",
+        lambda w: reverse("evaluation:round_refresh", args=[evaluation_round(w).pk]),
+        allowed(["office"], ok=302),
+    ),
+    "evaluation:round_close": Case(
+        "post",
+        lambda w: reverse("evaluation:round_close", args=[evaluation_round(w).pk]),
+        allowed(["office"], ok=302),
+    ),
+    "evaluation:sample_draw": Case(
+        "post",
+        lambda w: reverse("evaluation:sample_draw", args=[evaluation_round(w).pk]),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"percent": "20"},
+        variants=[
+            Case(
+                "post",
+                lambda w: reverse("evaluation:sample_draw", args=[other_region_evaluation_round(w).pk]),
+                allowed(["office"], ok=404),
+                data=lambda w, a: {"percent": "20"},
+            )
+        ],
+    ),
+    "evaluation:my_forms": Case("get", lambda w: reverse("evaluation:my_forms"), allowed(EVALUATION_VIEW)),
+    "evaluation:form_detail": Case(
+        "get",
+        lambda w: reverse("evaluation:form_detail", args=[evaluation_form(w).pk]),
+        allowed(EVALUATION_VIEW, unit_b_editor=404),
+    ),
+    "evaluation:form_edit": Case(
+        "get",
+        lambda w: reverse("evaluation:form_edit", args=[evaluation_form(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=404),
+    ),
+    "evaluation:form_preview": Case(
+        "post",
+        lambda w: reverse("evaluation:form_preview", args=[evaluation_form(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=404),
+        data=lambda w, a: {"goal_result": "完成"},
+    ),
+    "evaluation:form_transition": Case(
+        "post",
+        lambda w: reverse("evaluation:form_transition", args=[evaluation_form(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+        data=lambda w, a: {"action": "submit"},
+    ),
+    "evaluation:recheck": Case(
+        "post",
+        lambda w: reverse("evaluation:recheck", args=[evaluation_received(w).pk]),
+        allowed(["office"], ok=302),
+        data=lambda w, a: {"total": "90", "note": "复核"},
+    ),
+    "evaluation:evidence_add": Case(
+        "post",
+        lambda w: reverse("evaluation:evidence_add", args=[evaluation_form(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
+    "evaluation:evidence_download": Case(
+        "get",
+        lambda w: reverse("evaluation:evidence_download", args=[evaluation_evidence(w).pk]),
+        allowed(EVALUATION_VIEW, unit_b_editor=404),
+    ),
+    "evaluation:evidence_remove": Case(
+        "post",
+        lambda w: reverse("evaluation:evidence_remove", args=[evaluation_evidence(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
+    "evaluation:rules": Case("get", lambda w: reverse("evaluation:rules"), allowed(EVALUATION_VIEW)),
     "monitoring:round_list": Case("get", lambda w: reverse("monitoring:round_list"), allowed(MONITORING_VIEW)),
     "monitoring:round_new": Case("get", lambda w: reverse("monitoring:round_new"), allowed(["office"])),
     "monitoring:round_detail": Case(
@@ -559,6 +711,49 @@ PAGES: dict[str, Case] = {
         allowed(["office"], ok=302),
     ),
     "monitoring:rules": Case("get", lambda w: reverse("monitoring:rules"), allowed(MONITORING_VIEW)),
+    "evaluation:round_export": Case(
+        "get",
+        lambda w: reverse("evaluation:round_export", args=[evaluation_round(w).pk]),
+        allowed(EVALUATION_VIEW),
+        notes="unit B's editor gets the table without unit A's form (tests/evaluation/test_excel.py)",
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("evaluation:round_export", args=[other_region_evaluation_round(w).pk]),
+                allowed(EVALUATION_VIEW, ok=404),
+            )
+        ],
+    ),
+    "evaluation:form_export": Case(
+        "get",
+        lambda w: reverse("evaluation:form_export", args=[evaluation_form(w).pk]),
+        allowed(EVALUATION_VIEW, unit_b_editor=404),
+    ),
+    "evaluation:form_template": Case(
+        "get",
+        lambda w: reverse("evaluation:form_template", args=[evaluation_round(w).pk]),
+        allowed(["unit_a_editor"], unit_b_editor=302),
+        notes="unit B has nothing to fill in the round: back to the round page with a message",
+        variants=[
+            Case(
+                "get",
+                lambda w: reverse("evaluation:form_template", args=[evaluation_round(w).pk]) + f"?unit={w.unit_a.pk}",
+                allowed(["unit_a_editor"], unit_b_editor=404),
+            ),
+            Case(
+                "get",
+                lambda w: reverse("evaluation:form_template", args=[other_region_evaluation_round(w).pk]),
+                allowed(EVALUATION_EDITORS, ok=404),
+            ),
+        ],
+    ),
+    "evaluation:import": Case("get", lambda w: reverse("evaluation:import"), allowed(EVALUATION_EDITORS)),
+    "evaluation:import_commit": Case(
+        "post",
+        lambda w: reverse("evaluation:import_commit"),
+        allowed(EVALUATION_EDITORS, ok=302),
+        data=lambda w, a: {"token": "x"},
+    ),
     "accounts:profile": Case("get", lambda w: reverse("accounts:profile"), expect(200)),
     "accounts:token_create": Case(
         "post", lambda w: reverse("accounts:token_create"), expect(302), data=lambda w, a: {"name": "数据推送"}
@@ -826,6 +1021,139 @@ API: dict[tuple[str, str], Case] = {
         lambda w: f"/api/v1/monitoring/projects/{w.project_a.pk}/plan",
         allowed(["unit_a_editor"], anonymous=401, unit_b_editor=404),
         data=lambda w, a: {"months": PLAN_MONTHS},
+        json=True,
+    ),
+    ("get", "/api/v1/evaluation/rounds"): Case(
+        "get", lambda w: "/api/v1/evaluation/rounds", allowed(EVALUATION_VIEW, anonymous=401)
+    ),
+    ("post", "/api/v1/evaluation/rounds"): Case(
+        "post",
+        lambda w: "/api/v1/evaluation/rounds",
+        allowed(["office"], ok=400, anonymous=401),
+        data=lambda w, a: {"year": 2026, "title": f"补充自评{a}", "deadline": "2027-04-30"},
+        json=True,
+        notes="the world has no approved goal sheet: the office passes the permission and is refused by the rule "
+        "(400); opening is tested in tests/evaluation/test_api.py",
+    ),
+    ("get", "/api/v1/evaluation/rounds/{round_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/evaluation/rounds/{evaluation_round(w).pk}",
+        allowed(EVALUATION_VIEW, anonymous=401),
+        variants=[
+            Case(
+                "get",
+                lambda w: f"/api/v1/evaluation/rounds/{other_region_evaluation_round(w).pk}",
+                allowed(EVALUATION_VIEW, ok=404, anonymous=401),
+            )
+        ],
+    ),
+    ("post", "/api/v1/evaluation/rounds/{round_id}/close"): Case(
+        "post",
+        lambda w: f"/api/v1/evaluation/rounds/{evaluation_round(w).pk}/close",
+        allowed(["office"], anonymous=401),
+        variants=[
+            Case(
+                "post",
+                lambda w: f"/api/v1/evaluation/rounds/{other_region_evaluation_round(w).pk}/close",
+                allowed(["office"], ok=404, anonymous=401),
+            )
+        ],
+    ),
+    ("post", "/api/v1/evaluation/rounds/{round_id}/refresh"): Case(
+        "post",
+        lambda w: f"/api/v1/evaluation/rounds/{evaluation_round(w).pk}/refresh",
+        allowed(["office"], anonymous=401),
+    ),
+    ("post", "/api/v1/evaluation/rounds/{round_id}/sample"): Case(
+        "post",
+        lambda w: f"/api/v1/evaluation/rounds/{evaluation_received(w).round_id}/sample",
+        allowed(["office"], anonymous=401),
+        data=lambda w, a: {"share": "0.2"},
+        json=True,
+        variants=[
+            Case(
+                "post",
+                lambda w: f"/api/v1/evaluation/rounds/{other_region_evaluation_round(w).pk}/sample",
+                allowed(["office"], ok=404, anonymous=401),
+                data=lambda w, a: {"share": "0.2"},
+                json=True,
+            )
+        ],
+    ),
+    ("get", "/api/v1/evaluation/forms"): Case(
+        "get",
+        lambda w: f"/api/v1/evaluation/forms?round_id={evaluation_round(w).pk}",
+        allowed(EVALUATION_VIEW, anonymous=401),
+        notes="unit B's editor gets 200 with an empty list: the round is the region's, the form unit A's",
+    ),
+    ("get", "/api/v1/evaluation/forms/{form_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/evaluation/forms/{evaluation_form(w).pk}",
+        allowed(EVALUATION_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("put", "/api/v1/evaluation/forms/{form_id}"): Case(
+        "put",
+        lambda w: f"/api/v1/evaluation/forms/{evaluation_form(w).pk}",
+        allowed(EVALUATION_EDITORS, anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"lines": [{"position": 0, "actual": "12150"}], "goal_result": "完成"},
+        json=True,
+    ),
+    ("post", "/api/v1/evaluation/forms/{form_id}/preview"): Case(
+        "post",
+        lambda w: f"/api/v1/evaluation/forms/{evaluation_form(w).pk}/preview",
+        allowed(EVALUATION_EDITORS, anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"lines": [{"position": 0, "actual": "12150"}]},
+        json=True,
+    ),
+    ("post", "/api/v1/evaluation/forms/{form_id}/transition"): Case(
+        "post",
+        lambda w: f"/api/v1/evaluation/forms/{evaluation_form(w).pk}/transition",
+        allowed([], anonymous=401, unit_b_editor=404, unit_a_editor=400),
+        data=lambda w, a: {"action": "submit"},
+        json=True,
+        notes="the editor's submit of an unfilled form is refused for what is missing (400); the others lack the right",
+    ),
+    ("post", "/api/v1/evaluation/forms/{form_id}/recheck"): Case(
+        "post",
+        lambda w: f"/api/v1/evaluation/forms/{evaluation_received(w).pk}/recheck",
+        allowed(["office"], anonymous=401),
+        data=lambda w, a: {"total": "90", "note": "复核无重大问题"},
+        json=True,
+    ),
+    ("get", "/api/v1/evaluation/rules"): Case(
+        "get", lambda w: "/api/v1/evaluation/rules", allowed(EVALUATION_VIEW, anonymous=401)
+    ),
+    ("post", "/api/v1/evaluation/rules"): Case(
+        "post",
+        lambda w: "/api/v1/evaluation/rules",
+        allowed(["office"], ok=201, anonymous=401),
+        data=lambda w, a: {"year": 2026, "data": {"reverse": "ratio"}, "note": "比值法"},
+        json=True,
+    ),
+    ("post", "/api/v1/evaluation/score"): Case(
+        "post",
+        lambda w: "/api/v1/evaluation/score",
+        allowed(EVALUATION_VIEW, anonymous=401),
+        data=lambda w, a: {
+            "schema": "jixiao.self-evaluation/1",
+            "kind": "project",
+            "year": 2026,
+            "unit": {"code": "105", "name": "株洲市渌口区教育局"},
+            "project": {"name": "义务教育学校公用经费保障"},
+            "funds": {"total": "1000000"},
+            "goal": "保障36所学校正常运转",
+            "execution": {"adjusted_budget": "1000000", "spent": "950000"},
+            "indicators": [
+                {
+                    "level1": "产出指标",
+                    "level2": "数量指标",
+                    "name": "保障学校数",
+                    "symbol": "≥",
+                    "value": "36",
+                    "actual": "36",
+                }
+            ],
+        },
         json=True,
     ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),

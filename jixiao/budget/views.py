@@ -164,6 +164,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_monitoring": has_perm(request.user, "monitoring.view", project),
             "monitoring_reports": project.reports.select_related("round").order_by("-round__month", "-pk"),
             "decisions": project.decisions.select_related("decided_by").order_by("-decided_at"),
+            # And self-evaluation (evaluation → budget): the year's scored result.
+            "can_see_evaluation": has_perm(request.user, "evaluation.view", project),
+            "selfevals": project.selfevals.select_related("round").order_by("-round__created_at"),
         },
     )
 

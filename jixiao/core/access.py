@@ -63,6 +63,12 @@ PERMISSIONS: dict[str, str] = {
     "monitoring.section_review": "以业务股室身份审核监控表",
     "monitoring.decide": "对预警项目作出处理决定（继续、纠偏、调剂、暂缓拨款、停止执行）并办结",
     "monitoring.manage": "发起和结束监控任务，维护预警规则和节假日",
+    "evaluation.view": "查看绩效自评任务、自评表、得分和复核结果",
+    "evaluation.edit": "填报本单位的绩效自评表，上传佐证材料",
+    "evaluation.leader_review": "以单位负责人身份审核绩效自评表",
+    "evaluation.review": "审核单位报送的绩效自评表（通过或退回）",
+    "evaluation.recheck": "抽查复核绩效自评表，给出复核得分",
+    "evaluation.manage": "发起和结束自评任务，维护自评评分规则",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -81,6 +87,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "monitoring.view",
             "monitoring.decide",
             "monitoring.manage",
+            "evaluation.view",
+            "evaluation.review",
+            "evaluation.recheck",
+            "evaluation.manage",
         }
     ),
     Role.SECTION: frozenset(
@@ -93,6 +103,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "monitoring.view",
             "monitoring.section_review",
             "monitoring.decide",
+            "evaluation.view",
+            "evaluation.review",
         }
     ),
     Role.UNIT_EDITOR: frozenset(
@@ -105,6 +117,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "goals.edit",
             "monitoring.view",
             "monitoring.edit",
+            "evaluation.view",
+            "evaluation.edit",
         }
     ),
     Role.UNIT_LEADER: frozenset(
@@ -117,6 +131,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "goals.leader_review",
             "monitoring.view",
             "monitoring.leader_review",
+            "evaluation.view",
+            "evaluation.leader_review",
         }
     ),
     # Evaluators judge indicators against the library too.
@@ -124,7 +140,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Auditors read all business data and the log, and change nothing. Accounts are the
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
-    Role.AUDITOR: frozenset({"org.view", "audit.view", "budget.view", "library.view", "goals.view", "monitoring.view"}),
+    Role.AUDITOR: frozenset(
+        {"org.view", "audit.view", "budget.view", "library.view", "goals.view", "monitoring.view", "evaluation.view"}
+    ),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.
     Role.SYSADMIN: frozenset({"org.view", "accounts.view", "accounts.manage"}),

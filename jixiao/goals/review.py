@@ -2,7 +2,7 @@
 the context it is reviewed in (rule set, library, budget amount, last year, sibling sheets), and
 the findings stored back with the rule-set version they were made with."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -126,10 +126,30 @@ def last_year_sheet(sheet: GoalSheet) -> GoalSheet | None:
     return earlier.select_related("fiscal_year").first()
 
 
+# Where last year's actuals come from: self-evaluation registers a provider (``register_actuals``)
+# that returns, for an approved sheet, its accepted self-evaluation's actuals by indicator position.
+_actual_providers: list[Callable[[GoalSheet], dict[int, str]]] = []
+
+
+def register_actuals(provider: Callable[[GoalSheet], dict[int, str]]) -> None:
+    _actual_providers.append(provider)
+
+
+def actuals_of(sheet: GoalSheet) -> dict[int, str]:
+    """The actuals reported for ``sheet`` (indicator position → 实际完成值), empty until its
+    self-evaluation has been accepted."""
+    for provider in _actual_providers:
+        found = provider(sheet)
+        if found:
+            return found
+    return {}
+
+
 def past_years(sheet: GoalSheet) -> list[core.PastYear]:
     before = last_year_sheet(sheet)
     if before is None:
         return []
+    actuals = actuals_of(before)
     return [
         core.PastYear(
             year=before.fiscal_year.year,
@@ -141,6 +161,7 @@ def past_years(sheet: GoalSheet) -> list[core.PastYear]:
                     symbol=i.symbol,
                     value=i.value,
                     unit=i.unit,
+                    actual=actuals.get(i.position, ""),
                 )
                 for i in before.indicators.all()
             ],

@@ -25,7 +25,7 @@ from jixiao.core.workflow import GRADE_HANDLING, STATE_LABELS, TRANSITIONS, Stat
 from jixiao.goals import selectors, services
 from jixiao.goals.batch import latest_run
 from jixiao.goals.models import Kind
-from jixiao.goals.review import Row, as_findings, last_year_sheet, review_rows, rows_of
+from jixiao.goals.review import Row, actuals_of, as_findings, last_year_sheet, review_rows, rows_of
 from jixiao.goals.selectors import FAMILIES, SEVERITIES, SORTS
 from jixiao.library.selectors import recommend_for_project
 from jixiao.org.selectors import unit_get, unit_list
@@ -140,7 +140,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": sheet.events.select_related("actor").prefetch_related("comments"),
             "snapshots": sheet.snapshots.all(),
             "before": before,
-            "before_rows": list(before.indicators.all()) if before else [],
+            "before_rows": _with_actuals(before),
             "actions": [a for a in actions if has_perm(request.user, a.perm, sheet)],
             "funds": [(label, amount) for _, label, amount in sheet.funds if amount],
             "grade_handling": GRADE_HANDLING,
@@ -269,7 +269,7 @@ def _editor_context(
         "symbols": SYMBOL_CHOICES,
         "bases": BASES,
         "before": before,
-        "before_rows": list(before.indicators.all()) if before else [],
+        "before_rows": _with_actuals(before),
         "suggestions": suggestions,
         "fund_sources": [(s.value, s.label, getattr(sheet, f"fund_{s.value}")) for s in FundSource],
         "families": FAMILIES,
@@ -439,3 +439,14 @@ def unit_sheets(request: HttpRequest, unit_id: int) -> HttpResponse:
             "can_edit": has_perm(request.user, "goals.edit", unit),
         },
     )
+
+
+def _with_actuals(before: Any) -> list[Any]:
+    """Last year's indicators, each with its actual once that year's self-evaluation is accepted."""
+    if before is None:
+        return []
+    actuals = actuals_of(before)
+    rows = list(before.indicators.all())
+    for row in rows:
+        row.actual = actuals.get(row.position, "")
+    return rows

@@ -54,3 +54,19 @@ function jixiaoLightChart(elementId, counts) {
   window.addEventListener("resize", function () { chart.resize(); });
   return chart;
 }
+
+// Self-evaluation: how many forms got each grade (优/良/中/差).
+function jixiaoGradeChart(elementId, grades) {
+  var element = document.getElementById(elementId);
+  if (!element || !window.echarts) { return; }
+  var colours = { "优": "#2e9d4f", "良": "#4f81bd", "中": "#d9a400", "差": "#a4262c" };
+  var chart = echarts.init(element);
+  chart.setOption({
+    grid: { left: 36, right: 12, top: 24, bottom: 28 },
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: grades.map(function (g) { return g.name; }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ type: "bar", data: grades.map(function (g) { return { value: g.value, itemStyle: { color: colours[g.name] } }; }), label: { show: true, position: "top" } }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+}
