@@ -272,6 +272,27 @@ def bench(notes: list[str]) -> list[Figure]:
         f"{measured.refresh_queries / max(measured.reports, 1):.2f} per report: "
         + ", ".join(f"{k} {v}" for k, v in sorted(measured.refresh_kinds.items(), key=lambda kv: -kv[1]))
     )
+    # 9. Self-evaluation: opening a round over the same 1,500 approved sheets, its statements, and
+    # scoring against reading.
+    import evaluation
+
+    opened = evaluation.measure_round(office, data.fiscal_year)
+    figures.append(figure("evaluation_round_open_1500", opened.ms, "ms", opened.baseline_ms, target=10, digits=0))
+    figures.append(
+        figure("evaluation_rescore_queries", opened.rescore_queries, "queries", opened.forms, target=0.1, digits=0)
+    )
+    notes.append(
+        f"evaluation_round_open_1500: {opened.forms:,} forms opened, pre-filled and scored in {opened.ms / 1000:.1f} s; "
+        f"the scoring pass sent {opened.rescore_queries} statements; baseline: reading the sheets, indicators and "
+        "payment totals it is made from"
+    )
+    scored = evaluation.measure_scoring()
+    figures.append(figure("selfeval_score_10000", scored.score_ms, "ms", scored.read_ms, target=4, digits=0))
+    notes.append(
+        f"selfeval_score_10000: reading and scoring {scored.forms:,} forms ({scored.graded:,} graded, the rest with an "
+        f"unreadable actual) at {scored.forms / scored.score_ms * 1000:,.0f} forms/s, against reading them "
+        f"({scored.forms / scored.read_ms * 1000:,.0f} forms/s)"
+    )
     return figures
 
 
