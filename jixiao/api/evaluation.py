@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from jixiao.accounts.permissions import ActorContext, has_perm
 from jixiao.api.auth import require
-from jixiao.api.monitoring import Day, LongText, Text, Title, Word, Yuan, _at_most, _choice
+from jixiao.api.inputs import Day, LongText, Text, Title, Word, Yuan, at_most, choice
 from jixiao.api.pagination import Pages
 from jixiao.core import scoring
 from jixiao.core.errors import DomainError
@@ -75,8 +75,8 @@ def _share(value: Any) -> Any:
 
 Points = Annotated[Decimal, BeforeValidator(_points), Field(description='得分（分），如 "85.5"')]
 Share = Annotated[Decimal, BeforeValidator(_share), Field(description='抽查比例，如 "0.2" 或 "20%"')]
-Actual = Annotated[str, AfterValidator(_at_most(100)), Field(json_schema_extra={"maxLength": 100})]
-Source = Annotated[str, AfterValidator(_at_most(200)), Field(json_schema_extra={"maxLength": 200})]
+Actual = Annotated[str, AfterValidator(at_most(100)), Field(json_schema_extra={"maxLength": 100})]
+Source = Annotated[str, AfterValidator(at_most(200)), Field(json_schema_extra={"maxLength": 200})]
 # A foreign-key filter is not range-checked by Django the way a primary key is: past a 64-bit
 # integer the database driver fails (a 500).
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -443,17 +443,17 @@ def list_forms(
     kind: str = "",
     sampled: bool = False,
     distorted: bool = False,
-    q: Annotated[str, AfterValidator(_at_most(100))] = "",
+    q: Annotated[str, AfterValidator(at_most(100))] = "",
 ) -> Any:
     require(request, "evaluation.view")
     ctx = ctx_of(request)
     forms = selectors.form_list(
         ctx=ctx,
         round_=_round(request, round_id) if round_id is not None else None,
-        status=_choice(status, FormStatus.values, "status"),
-        grade=_choice(grade, GRADE_FILTERS, "grade"),
+        status=choice(status, FormStatus.values, "status"),
+        grade=choice(grade, GRADE_FILTERS, "grade"),
         unit_id=unit_id,
-        kind=_choice(kind, KINDS, "kind"),
+        kind=choice(kind, KINDS, "kind"),
         sampled=sampled,
         distorted=distorted,
         q=q.strip(),
@@ -484,7 +484,7 @@ class LineIn(Schema):
 
 
 class FormIn(Schema):
-    lines: Annotated[list[LineIn], AfterValidator(_at_most(200))] = []
+    lines: Annotated[list[LineIn], AfterValidator(at_most(200))] = []
     goal_result: LongText = ""
     execution_reason: Text = ""
     conclusion: Text = ""
@@ -649,7 +649,7 @@ class RulesIn(Schema):
     data: dict[str, Any] = Field(
         description="对默认规则的修改：weights、reverse、qualitative、grades、thresholds、severities"
     )
-    note: Annotated[str, AfterValidator(_at_most(200))] = ""
+    note: Annotated[str, AfterValidator(at_most(200))] = ""
 
 
 @router.post("/evaluation/rules", response={201: RulesOut}, summary="保存本地区某年度的自评评分规则（新版本）")

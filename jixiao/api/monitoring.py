@@ -4,8 +4,7 @@ a decimal string in yuan, rates are shares (``0.2000`` is 20%), gaps are percent
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db.models import Case, Count, IntegerField, Value, When
@@ -13,14 +12,15 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator
 
 from jixiao.accounts.permissions import ActorContext, has_perm
 from jixiao.api.auth import require
+from jixiao.api.inputs import Day, LongText, Text, Title, Word, Yuan, at_most, choice
 from jixiao.api.pagination import Pages
 from jixiao.budget import selectors as budget_selectors
 from jixiao.budget.models import Project, ProjectCategory
-from jixiao.core.numbers import CENT, AmountError, check_amount, parse_amount
+from jixiao.core.numbers import CENT
 from jixiao.core.progress import MODEL_LABELS
 from jixiao.core.report_flow import report_actions
 from jixiao.monitoring import selectors, services
@@ -34,56 +34,6 @@ LIGHT_FILTERS = [Light.RED.value, Light.YELLOW.value, Light.BLUE.value, Light.GR
 DECISION_STATES = ("open", "answered", "closed", "overdue")
 RATE = Decimal("0.0001")
 ZERO = Decimal(0)
-
-
-# --- bounded input ---------------------------------------------------------------------------
-# Pydantic's own messages are English; these say in Chinese what was expected (a 422 that names
-# the field), and the services then apply the business rules (a 400).
-
-
-def _yuan(value: Any) -> Any:
-    """An amount in yuan from JSON, as a string (``"1,234.50"``, full-width digits) or a number:
-    finite, not negative, below a hundred trillion, exact to the cent."""
-    try:
-        if isinstance(value, str):
-            return parse_amount(value)
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise AmountError('数字金额，如 "1234.50"')
-        return check_amount(Decimal(str(value)))
-    except AmountError as e:
-        raise ValueError(f"金额应为{e.expected}") from None
-    except InvalidOperation:
-        raise ValueError('金额应为数字金额，如 "1234.50"') from None
-
-
-def _day(value: Any) -> Any:
-    """A date as ``YYYY-MM-DD``."""
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"日期应为 YYYY-MM-DD 格式，收到「{value[:20]}」") from None
-    return value
-
-
-def _at_most(limit: int) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if len(value) > limit:
-            noun = "字" if isinstance(value, str) else "项"
-            raise ValueError(f"不超过 {limit} {noun}，收到 {len(value)} {noun}")
-        return value
-
-    return check
-
-
-Yuan = Annotated[Decimal, BeforeValidator(_yuan), Field(description='金额（元），如 "1234.50"')]
-Day = Annotated[dt.date, BeforeValidator(_day)]
-Word = Annotated[str, AfterValidator(_at_most(20)), Field(json_schema_extra={"maxLength": 20})]
-Title = Annotated[str, AfterValidator(_at_most(100)), Field(json_schema_extra={"maxLength": 100})]
-Text = Annotated[
-    str, AfterValidator(_at_most(services.MAX_TEXT)), Field(json_schema_extra={"maxLength": services.MAX_TEXT})
-]
-LongText = Annotated[str, AfterValidator(_at_most(5000)), Field(json_schema_extra={"maxLength": 5000})]
 
 
 def _ctx(request: HttpRequest, year: int | None = None) -> ActorContext:
@@ -217,7 +167,7 @@ class RoundIn(Schema):
     kind: Word = Field("general", description="general（一般监控）或 key（重点监控）")
     scope: Word = Field("all", description="all（全部已批复目标的项目）、category（某一类别）或 list（指定项目）")
     category_id: int | None = None
-    project_ids: Annotated[list[int], AfterValidator(_at_most(5000))] = []
+    project_ids: Annotated[list[int], AfterValidator(at_most(5000))] = []
     instructions: Text = ""
 
 
@@ -530,12 +480,6 @@ class ReportDetailOut(ReportOut):
         ]
 
 
-def _choice(value: str, allowed: list[str] | tuple[str, ...], name: str) -> str:
-    if value and value not in allowed:
-        raise HttpError(400, f"{name} 应为 {'、'.join(allowed)} 之一，收到「{value[:20]}」")
-    return value
-
-
 @router.get(
     "/monitoring/rounds/{int:round_id}/reports",
     response=list[ReportOut],
@@ -549,8 +493,8 @@ def list_reports(request: HttpRequest, round_id: int, light: str = "", status: s
     reports = selectors.report_list(
         ctx=ctx,
         round_=round_,
-        light=_choice(light, LIGHT_FILTERS, "light"),
-        status=_choice(status, ReportStatus.values, "status"),
+        light=choice(light, LIGHT_FILTERS, "light"),
+        status=choice(status, ReportStatus.values, "status"),
     )
     if unit_code:
         reports = reports.filter(unit__code=unit_code)
@@ -578,7 +522,7 @@ class LineIn(Schema):
 
 
 class ReportIn(Schema):
-    lines: Annotated[list[LineIn], AfterValidator(_at_most(200))]
+    lines: Annotated[list[LineIn], AfterValidator(at_most(200))]
     summary: LongText = ""
     estimate: Yuan | None = None
     field_notes: LongText = ""
@@ -630,7 +574,7 @@ def list_warnings(
 ) -> Any:
     require(request, "monitoring.view")
     ctx = _ctx(request, year)
-    light = _choice(light, WARNED, "light")
+    light = choice(light, WARNED, "light")
     warned = (
         selectors.my_reports(ctx=ctx)
         .filter(round__fiscal_year=ctx.fiscal_year, light__in=[light] if light else WARNED)
@@ -660,7 +604,7 @@ def list_warnings(
 @paginate(Pages, page_size=100)
 def list_decisions(request: HttpRequest, state: str = "", year: int | None = None) -> Any:
     require(request, "monitoring.view")
-    found = selectors.decision_list(ctx=_ctx(request, year), state=_choice(state, DECISION_STATES, "state"))
+    found = selectors.decision_list(ctx=_ctx(request, year), state=choice(state, DECISION_STATES, "state"))
     return found.select_related("followed_by", "closed_by")
 
 
@@ -752,7 +696,7 @@ def get_plan(request: HttpRequest, project_id: int) -> Any:
 
 
 class PlanIn(Schema):
-    months: Annotated[list[Yuan], AfterValidator(_at_most(24))] = Field(description="1–12 月计划支付数（元），12 个")
+    months: Annotated[list[Yuan], AfterValidator(at_most(24))] = Field(description="1–12 月计划支付数（元），12 个")
 
 
 @router.put("/monitoring/projects/{int:project_id}/plan", response=PlanOut, summary="填报项目的用款计划")
