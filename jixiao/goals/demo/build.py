@@ -252,8 +252,11 @@ def _project_drafts(
     projects: Sequence[Project],
     writer: Writer,
     rng: random.Random,
+    *,
+    sound: bool = False,
 ) -> list[Draft]:
-    """Every project's sheet as its unit writes it, a third of them with defects."""
+    """Every project's sheet as its unit writes it, a third of them with defects (none when
+    ``sound``: sheets as finance approved them, for an earlier year's self-evaluation)."""
     drafts: list[Draft] = []
     rules = ruleset_of(region.pk, fiscal_year.pk)
     library = library_entries(region.pk)
@@ -279,15 +282,16 @@ def _project_drafts(
         written[unit.pk].append((grams, used))
         draft.sound = draft.content.copy()
         drafts.append(draft)
-    _spoil(drafts, writer, rng)
-    for draft in drafts:
-        if _monitored(draft):
-            # Finance approved these sheets before putting the projects under 重点监控.
-            assert draft.sound is not None
-            draft.content = draft.sound.copy()
-    _force_key_units(drafts, writer, rng)
-    _paste_boilerplate(drafts, rng)
-    _adjust(drafts, writer, rng)
+    if not sound:
+        _spoil(drafts, writer, rng)
+        for draft in drafts:
+            if _monitored(draft):
+                # Finance approved these sheets before putting the projects under 重点监控.
+                assert draft.sound is not None
+                draft.content = draft.sound.copy()
+        _force_key_units(drafts, writer, rng)
+        _paste_boilerplate(drafts, rng)
+        _adjust(drafts, writer, rng)
     for draft in drafts:
         _set_content(draft)
     return drafts
@@ -447,9 +451,12 @@ def _department_drafts(
     tops: dict[int, Unit],
     writer: Writer,
     rng: random.Random,
+    *,
+    sound: bool = False,
 ) -> list[Draft]:
     """A 部门整体 sheet for every top-level unit with projects: its own projects as lines, with
-    the amounts of their sheets (a few lines disagree), the department's budget as the total."""
+    the amounts of their sheets (a few lines disagree, some sheets have a defect, unless
+    ``sound``), the department's budget as the total."""
     budgets = {
         b.unit_id: b
         for b in UnitBudget.objects.with_scope(region=[region.pk], unit=None).filter(fiscal_year=fiscal_year)
@@ -496,9 +503,9 @@ def _department_drafts(
             ),
             content,
         )
-        if n in off:
+        if n in off and not sound:
             draft.line_off = defects.department_line_off(lines, rng)
-        elif rng.random() < 0.25:
+        elif not sound and rng.random() < 0.25:
             spoil = rng.choice(("satisfaction_no_one", "vague_value", "no_sources"))
             facts = ProjectFacts("", unit.name, "", "", CURRENT_YEAR, CURRENT_YEAR, total, 0.5)
             if defects.DEFECTS[spoil][0](content, facts, writer, rng):

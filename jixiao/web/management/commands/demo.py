@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jixiao.budget.demo import build_budget_demo
+from jixiao.evaluation.demo import build_evaluation_demo
 from jixiao.goals.demo import build_goals_demo
 from jixiao.library.services import library_load_starter
 from jixiao.monitoring.demo import build_monitoring_demo
@@ -11,7 +12,10 @@ from jixiao.org.demo import build_demo, demo_exists, logins_text
 
 
 class Command(BaseCommand):
-    help = "生成演示区县（株洲市渌口区，91 家预算单位、约 1,500 个项目及其执行数据、当年绩效目标表、1—8 月运行监控）和各角色演示账号。"
+    help = (
+        "生成演示区县（株洲市渌口区，91 家预算单位、约 1,500 个项目及其执行数据、当年绩效目标表、1—8 月运行监控、"
+        "2023 年度绩效自评）和各角色演示账号。"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--if-empty", action="store_true", help="数据库中已有演示区县时跳过")
@@ -29,13 +33,18 @@ class Command(BaseCommand):
                 counts["indicators"] = library_load_starter(actor=None, region=region, actor_name="jixiao demo")
                 goals = build_goals_demo(region=region, seed=options["seed"])
                 monitoring = build_monitoring_demo(region=region, seed=options["seed"])
+                evaluation = build_evaluation_demo(region=region, seed=options["seed"])
             self.stdout.write(
                 self.style.SUCCESS(
                     f"已生成演示区县：{region}；项目 {counts['projects']} 个，月度支付 {counts['payments']} 条，"
                     f"指标库 {counts['indicators']} 个指标，绩效目标表 {goals['sheets']} 张"
                     f"（部门整体 {goals['department_sheets']} 张，审核通过 {goals['status_approved']} 张），"
                     f"1—8 月运行监控表 {monitoring['reports']} 张（红灯 {monitoring.get('light_red', 0)} 张、"
-                    f"黄灯 {monitoring.get('light_yellow', 0)} 张），处理决定 {monitoring.get('decisions', 0)} 项"
+                    f"黄灯 {monitoring.get('light_yellow', 0)} 张），处理决定 {monitoring.get('decisions', 0)} 项；"
+                    f"2023 年度绩效自评表 {evaluation['forms']} 张（已审核 {evaluation['status_accepted']} 张，"
+                    f"优 {evaluation['grade_excellent']}、良 {evaluation['grade_good']}、中 {evaluation['grade_fair']}、"
+                    f"差 {evaluation['grade_poor']} 张），抽查复核 {evaluation['rechecked']} 张"
+                    f"（自评失真 {evaluation['distorted']} 张）"
                 )
             )
         self.stdout.write(logins_text())
