@@ -620,15 +620,9 @@ class RulesOut(Schema):
     rules: dict[str, Any] = Field(description="合并后的完整规则（与 scoring.json 的格式相同）")
 
 
-def _rules_in_force(fiscal_year: FiscalYear) -> tuple[scoring.ScoringRules, dict[str, Any]]:
-    version, overrides = compute.rules_for(fiscal_year.region_id, fiscal_year.pk)
-    if not overrides:
-        return scoring.ScoringRules.default(), {}
-    return scoring.ScoringRules.from_data({"version": version, **overrides}), overrides
-
-
 def _rules_out(fiscal_year: FiscalYear) -> dict[str, Any]:
-    rules, overrides = _rules_in_force(fiscal_year)
+    _, overrides = compute.rules_for(fiscal_year.region_id, fiscal_year.pk)
+    rules = compute.rules_in_force(fiscal_year.region_id, fiscal_year.pk)
     return {
         "year": fiscal_year.year,
         "version": rules.version,
@@ -688,5 +682,9 @@ def score(request: HttpRequest) -> Any:
     for form in forms:
         year = form.sheet.year
         if year not in by_year:
-            by_year[year] = _rules_in_force(years[year])[0] if year in years else scoring.ScoringRules.default()
+            by_year[year] = (
+                compute.rules_in_force(years[year].region_id, years[year].pk)
+                if year in years
+                else scoring.ScoringRules.default()
+            )
     return scoring.scores_document([scoring.score(form, by_year[form.sheet.year]) for form in forms])

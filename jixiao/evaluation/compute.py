@@ -44,6 +44,21 @@ def rules_for(region_id: int, fiscal_year_id: int) -> tuple[str, dict[str, Any]]
     return saved.version, dict(saved.data)
 
 
+def rules_in_force(region_id: int, fiscal_year_id: int) -> scoring.ScoringRules:
+    """The year's scoring rules as one object: the office's latest version over the shipped."""
+    version, data = rules_for(region_id, fiscal_year_id)
+    return scoring.ScoringRules.from_data({"version": version, **data}) if data else scoring.ScoringRules.default()
+
+
+def frozen_rules(region_id: int, fiscal_year_id: int) -> tuple[str, dict[str, Any]]:
+    """The rules in force written out in full, to freeze into a round: a later change to the
+    shipped defaults does not change a round's scores under its old version name."""
+    rules = rules_in_force(region_id, fiscal_year_id)
+    data = rules.to_data()
+    data.pop("version")
+    return rules.version, data
+
+
 def rules_of(round_: Round) -> scoring.ScoringRules:
     if not round_.rules:
         return scoring.ScoringRules.default()

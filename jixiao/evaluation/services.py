@@ -93,6 +93,25 @@ def _new_form(
     return form
 
 
+def lines_for(form: SelfEval, sheet: GoalSheet) -> list[Line]:
+    """The form's lines: the approved sheet's indicators with their targets, weights and sources."""
+    return [
+        Line(
+            form=form,
+            position=i.position,
+            level1=i.level1,
+            level2=i.level2,
+            name=i.name or "（未命名指标）",
+            symbol=i.symbol,
+            value=i.value,
+            unit=i.unit,
+            weight=i.weight,
+            source=i.source,
+        )
+        for i in sheet.indicators.all()
+    ]
+
+
 def round_open(*, actor: Any, fiscal_year: FiscalYear, title: str, deadline: Any, instructions: str = "") -> Round:
     """Open a round: one form per approved goal sheet of the year, pre-filled with its indicators,
     targets and weights, the year's budget and payments, and scored at once; the scoring rules of
@@ -106,7 +125,7 @@ def round_open(*, actor: Any, fiscal_year: FiscalYear, title: str, deadline: Any
     sheets = list(eligible_sheets(fiscal_year).select_related("project").prefetch_related("indicators"))
     if not sheets:
         raise DomainError(f"{fiscal_year.year} 年度没有已批复的绩效目标表，无法开展自评")
-    version, data = compute.rules_for(fiscal_year.region_id, fiscal_year.pk)
+    version, data = compute.frozen_rules(fiscal_year.region_id, fiscal_year.pk)
     spent = _spent([s.project_id for s in sheets if s.project_id])
     budgets = {
         b.unit_id: b.total
@@ -127,20 +146,7 @@ def round_open(*, actor: Any, fiscal_year: FiscalYear, title: str, deadline: Any
         )
         forms = SelfEval.objects.bulk_create(_new_form(s, round_, spent, budgets) for s in sheets)
         Line.objects.bulk_create(
-            Line(
-                form=form,
-                position=i.position,
-                level1=i.level1,
-                level2=i.level2,
-                name=i.name or "（未命名指标）",
-                symbol=i.symbol,
-                value=i.value,
-                unit=i.unit,
-                weight=i.weight,
-                source=i.source,
-            )
-            for form, sheet in zip(forms, sheets, strict=True)
-            for i in sheet.indicators.all()
+            line for form, sheet in zip(forms, sheets, strict=True) for line in lines_for(form, sheet)
         )
         _rescore(round_)
         log_action(

@@ -491,7 +491,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     wanted = _int(request.GET.get("year") or request.POST.get("year"))
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) or ctx.fiscal_year or years[0]
     version, data = compute.rules_for(region.pk, fiscal_year.pk)
-    current = scoring.ScoringRules.from_data({"version": version, **data}) if data else scoring.ScoringRules.default()
+    current = compute.rules_in_force(region.pk, fiscal_year.pk)
     can_manage = has_perm(request.user, "evaluation.manage", region)
     text = json.dumps(data or {"reverse": current.reverse}, ensure_ascii=False, indent=2)
     status = 200

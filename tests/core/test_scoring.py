@@ -99,6 +99,8 @@ def test_the_example_as_formats_section_4() -> None:
     assert data["execution_rate"] == "95.00" and data["total"] == "98.86" and data["grade"] == "优"
     assert data["indicators"][0] == {"index": 0, "weight": "20.00", "completion": "104.00", "score": "20.00"}
     assert data["indicators"][5]["completion"] is None and data["indicators"][5]["level"] == "达成"
+    # a ceiling's 完成率 would mislead (2000 against ≤1800 is not 111% done): none is given
+    assert data["indicators"][3]["completion"] is None and data["indicators"][1]["completion"] == "99.49"
     finding = data["findings"][0]
     assert set(finding) == {"rule", "family", "severity", "indicator", "field", "message", "hint", "basis"}
 

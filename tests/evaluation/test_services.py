@@ -35,7 +35,7 @@ def test_open_prefills_indicators_budget_and_payments(world: World, round_: Roun
         Decimal(x) for x in ("10", "10", "10", "10", "10", "15", "15", "10")
     ]
     assert form.total is None and "completeness.actual-missing" in {f["rule"] for f in form.findings}
-    assert round_.rules_version == "default-2026.1"
+    assert round_.rules_version == "default-2026.1" and round_.rules["weights"]["execution"] == "10"  # frozen in full
     assert AuditEntry.objects.filter(action="evaluation.round.opened").count() == 1
 
 

@@ -403,7 +403,8 @@ def _score_indicator(
     assert target.number is not None and actual.number is not None and target.symbol is not None
     out.actual = actual.number
     out.copied = actual.number == target.number
-    if target.number != 0:
+    if target.number != 0 and target.symbol not in ("≤", "<"):
+        # 完成率 of a ceiling (≤ 0.5%) would read 40% for an actual well under it: not shown.
         out.completion = round_half_up(actual.number / target.number * HUNDRED)
     out.deviation = _deviation(target.symbol, target.number, actual.number, rules, target.unit)
     if weight is None:

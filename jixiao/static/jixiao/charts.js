@@ -62,6 +62,7 @@ function jixiaoGradeChart(elementId, grades) {
   var colours = { "优": "#2e9d4f", "良": "#4f81bd", "中": "#d9a400", "差": "#a4262c" };
   var chart = echarts.init(element);
   chart.setOption({
+    animation: false,
     grid: { left: 36, right: 12, top: 24, bottom: 28 },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: grades.map(function (g) { return g.name; }) },
