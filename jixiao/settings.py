@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jixiao.goals",
     "jixiao.monitoring",
     "jixiao.evaluation",
+    "jixiao.rectification",
     "jixiao.web",
     "jixiao.api",
 ]

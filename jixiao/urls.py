@@ -20,6 +20,7 @@ urlpatterns = [
     path("goals/", include("jixiao.goals.urls")),
     path("monitoring/", include("jixiao.monitoring.urls")),
     path("evaluation/", include("jixiao.evaluation.urls")),
+    path("rectification/", include("jixiao.rectification.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

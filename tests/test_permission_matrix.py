@@ -35,6 +35,8 @@ DECIDERS = ["office", "section"]
 EVALUATION_VIEW = BUDGET_VIEW
 EVALUATION_EDITORS = GOAL_EDITORS
 EVALUATION_REVIEWERS = ["office", "section"]
+RECTIFICATION_VIEW = BUDGET_VIEW
+RECTIFIERS = ["office", "section"]
 PLAN_MONTHS = ["0"] * 7 + ["50000", "100000", "250000", "250000", "350000"]
 
 
@@ -263,6 +265,41 @@ def other_region_evaluation_round(world: World) -> Any:
         rules={},
         created_by=world.actors["office"],
     )
+
+
+def rectification_item(world: World) -> Any:
+    """An item the office raised on unit A's self-evaluation form (made once per world)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from jixiao.rectification.models import Item
+    from jixiao.rectification.services import item_raise
+
+    with scopes_disabled():
+        existing = Item.objects.filter(unit=world.unit_a).first()
+    return existing or item_raise(
+        actor=world.actors["office"],
+        selfeval=evaluation_form(world),
+        problem="满意度样本不足",
+        requirement="重新调查",
+        due=timezone.localdate() + dt.timedelta(days=30),
+    )
+
+
+def rectification_evidence(world: World) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+
+    from jixiao.rectification.models import Evidence
+    from jixiao.rectification.services import evidence_add
+
+    item = rectification_item(world)
+    with scopes_disabled():
+        existing = Evidence.objects.filter(item=item).first()
+    upload = SimpleUploadedFile("问卷汇总.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    return existing or evidence_add(actor=world.actors["unit_a_editor"], item=item, upload=upload)
 
 
 def office_token(world: World) -> ApiToken:
@@ -507,6 +544,50 @@ PAGES: dict[str, Case] = {
         "get", lambda w: reverse("goals:batch_status", args=[review_run(w).pk]), allowed(["office"])
     ),
     "goals:rules": Case("get", lambda w: reverse("goals:rules"), allowed(GOALS_VIEW)),
+    "rectification:item_list": Case("get", lambda w: reverse("rectification:item_list"), allowed(RECTIFICATION_VIEW)),
+    "rectification:item_new": Case(
+        "get",
+        lambda w: reverse("rectification:item_new") + f"?selfeval={evaluation_form(w).pk}",
+        allowed(RECTIFIERS),
+        variants=[Case("get", lambda w: reverse("rectification:item_new"), allowed(RECTIFIERS))],
+    ),
+    "rectification:item_detail": Case(
+        "get",
+        lambda w: reverse("rectification:item_detail", args=[rectification_item(w).pk]),
+        allowed(RECTIFICATION_VIEW, unit_b_editor=404),
+    ),
+    "rectification:item_answer": Case(
+        "post",
+        lambda w: reverse("rectification:item_answer", args=[rectification_item(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+        data=lambda w, a: {"text": ""},
+    ),
+    "rectification:item_close": Case(
+        "post",
+        lambda w: reverse("rectification:item_close", args=[rectification_item(w).pk]),
+        allowed(RECTIFIERS, ok=302),
+    ),
+    "rectification:item_return": Case(
+        "post",
+        lambda w: reverse("rectification:item_return", args=[rectification_item(w).pk]),
+        allowed(RECTIFIERS, ok=302),
+        data=lambda w, a: {"note": "x"},
+    ),
+    "rectification:evidence_add": Case(
+        "post",
+        lambda w: reverse("rectification:evidence_add", args=[rectification_item(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
+    "rectification:evidence_download": Case(
+        "get",
+        lambda w: reverse("rectification:evidence_download", args=[rectification_evidence(w).pk]),
+        allowed(RECTIFICATION_VIEW, unit_b_editor=404),
+    ),
+    "rectification:evidence_remove": Case(
+        "post",
+        lambda w: reverse("rectification:evidence_remove", args=[rectification_evidence(w).pk]),
+        allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
+    ),
     "evaluation:round_list": Case("get", lambda w: reverse("evaluation:round_list"), allowed(EVALUATION_VIEW)),
     "evaluation:round_new": Case("get", lambda w: reverse("evaluation:round_new"), allowed(["office"])),
     "evaluation:round_detail": Case(
@@ -1155,6 +1236,81 @@ API: dict[tuple[str, str], Case] = {
             ],
         },
         json=True,
+    ),
+    ("get", "/api/v1/rectification/items"): Case(
+        "get",
+        lambda w: f"/api/v1/rectification/items?unit_id={rectification_item(w).unit_id}",
+        allowed(RECTIFICATION_VIEW, anonymous=401),
+        notes="unit B's editor gets 200 with an empty list: the item is unit A's",
+    ),
+    ("get", "/api/v1/rectification/items/{item_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/rectification/items/{rectification_item(w).pk}",
+        allowed(RECTIFICATION_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("post", "/api/v1/rectification/items"): Case(
+        "post",
+        lambda w: "/api/v1/rectification/items",
+        allowed(RECTIFIERS, ok=201, anonymous=401),
+        data=lambda w, a: {
+            "selfeval_id": rectification_item(w).selfeval_id,
+            "problem": "绩效目标完成值缺乏佐证。",
+            "requirement": "补充佐证材料。",
+            "due": rectification_item(w).due.isoformat(),
+        },
+        json=True,
+        variants=[
+            Case(
+                "post",
+                lambda w: "/api/v1/rectification/items",
+                allowed(RECTIFIERS, ok=201, anonymous=401, section=404),
+                data=lambda w, a: {
+                    "unit_id": w.unit_b.pk,
+                    "problem": "审计发现资金结余未收回。",
+                    "requirement": "收回结余资金。",
+                    "due": rectification_item(w).due.isoformat(),
+                },
+                json=True,
+            ),
+            Case(
+                "post",
+                lambda w: "/api/v1/rectification/items",
+                allowed(RECTIFIERS, ok=404, anonymous=401),
+                data=lambda w, a: {
+                    "unit_id": w.other_region_unit.pk,
+                    "problem": "审计发现资金结余未收回。",
+                    "requirement": "收回结余资金。",
+                    "due": rectification_item(w).due.isoformat(),
+                },
+                json=True,
+            ),
+        ],
+    ),
+    ("post", "/api/v1/rectification/items/{item_id}/answer"): Case(
+        "post",
+        lambda w: f"/api/v1/rectification/items/{rectification_item(w).pk}/answer",
+        allowed(["unit_a_editor"], anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"text": "已重新开展满意度调查并更正自评表。"},
+        json=True,
+    ),
+    ("post", "/api/v1/rectification/items/{item_id}/close"): Case(
+        "post",
+        lambda w: f"/api/v1/rectification/items/{rectification_item(w).pk}/close",
+        allowed([], anonymous=401, office=400, section=400),
+        data=lambda w, a: {"note": "整改到位"},
+        json=True,
+        notes="the item is still open: finance confirms it only after the unit's answer (400)",
+    ),
+    ("post", "/api/v1/rectification/items/{item_id}/return"): Case(
+        "post",
+        lambda w: f"/api/v1/rectification/items/{rectification_item(w).pk}/return",
+        allowed([], anonymous=401, office=400, section=400),
+        data=lambda w, a: {"note": "请补充问卷汇总表"},
+        json=True,
+        notes="the item is still open: finance returns only an answered item (400)",
+    ),
+    ("get", "/api/v1/rectification/counts"): Case(
+        "get", lambda w: "/api/v1/rectification/counts", allowed(RECTIFICATION_VIEW, anonymous=401)
     ),
     ("get", "/api/v1/fiscal-years"): Case("get", lambda w: "/api/v1/fiscal-years", API_ORG_VIEW),
     ("get", "/api/v1/me"): Case("get", lambda w: "/api/v1/me", expect(200, anonymous=401)),

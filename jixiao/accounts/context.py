@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, str, str, str | None, str]] = [
     ("绩效目标", "bullseye", "goals:sheet_list", "goals.view", "goals:"),
     ("运行监控", "speedometer2", "monitoring:round_list", "monitoring.view", "monitoring:"),
     ("绩效自评", "clipboard-check", "evaluation:round_list", "evaluation.view", "evaluation:"),
+    ("整改", "wrench-adjustable", "rectification:item_list", "rectification.view", "rectification:"),
     ("指标库", "bookmarks", "library:indicator_list", "library.view", "library:"),
     ("业务股室", "people", "org:section_list", "org.view", "org:section_"),
     ("预算年度", "calendar3", "org:fiscal_year_list", "org.view", "org:fiscal_year_"),

@@ -167,6 +167,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # And self-evaluation (evaluation → budget): the year's scored result.
             "can_see_evaluation": has_perm(request.user, "evaluation.view", project),
             "selfevals": project.selfevals.select_related("round").order_by("-round__created_at"),
+            # And rectification (rectification → budget): what the project must fix.
+            "can_see_rectification": has_perm(request.user, "rectification.view", project),
+            "rectifications": project.rectifications.order_by("-created_at"),
         },
     )
 

@@ -69,6 +69,9 @@ PERMISSIONS: dict[str, str] = {
     "evaluation.review": "审核单位报送的绩效自评表（通过或退回）",
     "evaluation.recheck": "抽查复核绩效自评表，给出复核得分",
     "evaluation.manage": "发起和结束自评任务，维护自评评分规则",
+    "rectification.view": "查看整改事项及整改情况",
+    "rectification.manage": "对发现的问题提出整改要求，确认或退回单位的整改情况",
+    "rectification.respond": "反馈本单位的整改情况，上传整改佐证材料",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -91,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "evaluation.review",
             "evaluation.recheck",
             "evaluation.manage",
+            "rectification.view",
+            "rectification.manage",
         }
     ),
     Role.SECTION: frozenset(
@@ -105,6 +110,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "monitoring.decide",
             "evaluation.view",
             "evaluation.review",
+            "rectification.view",
+            "rectification.manage",
         }
     ),
     Role.UNIT_EDITOR: frozenset(
@@ -119,6 +126,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "monitoring.edit",
             "evaluation.view",
             "evaluation.edit",
+            "rectification.view",
+            "rectification.respond",
         }
     ),
     Role.UNIT_LEADER: frozenset(
@@ -133,6 +142,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "monitoring.leader_review",
             "evaluation.view",
             "evaluation.leader_review",
+            "rectification.view",
         }
     ),
     # Evaluators judge indicators against the library too.
@@ -141,7 +151,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
     Role.AUDITOR: frozenset(
-        {"org.view", "audit.view", "budget.view", "library.view", "goals.view", "monitoring.view", "evaluation.view"}
+        {
+            "org.view",
+            "audit.view",
+            "budget.view",
+            "library.view",
+            "goals.view",
+            "monitoring.view",
+            "evaluation.view",
+            "rectification.view",
+        }
     ),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the
     # unit tree (master data) only to place users in units.

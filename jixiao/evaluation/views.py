@@ -256,6 +256,11 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not form.round.closed,
             "problems": services.submission_problems(form) if form.editable else [],
             "decisions": _decisions(form),
+            # Rectification hangs off the form (rectification → evaluation): read through the relation.
+            "rectifications": form.rectifications.order_by("-created_at")
+            if has_perm(user, "rectification.view", form)
+            else [],
+            "can_raise": has_perm(user, "rectification.manage", form),
         },
     )
 
@@ -327,6 +332,9 @@ def _typed_back(form: SelfEval, lines: list[Any], post: Any) -> None:
             typed = post.getlist(f"line_{field}")
             if n < len(typed):
                 setattr(line, attr, typed[n])
+        scores = post.getlist("line_score")
+        if n < len(scores):
+            line.typed_score = scores[n]
 
 
 @require_perm("evaluation.edit")

@@ -9,12 +9,13 @@ from jixiao.goals.demo import build_goals_demo
 from jixiao.library.services import library_load_starter
 from jixiao.monitoring.demo import build_monitoring_demo
 from jixiao.org.demo import build_demo, demo_exists, logins_text
+from jixiao.rectification.demo import build_rectification_demo
 
 
 class Command(BaseCommand):
     help = (
         "生成演示区县（株洲市渌口区，91 家预算单位、约 1,500 个项目及其执行数据、当年绩效目标表、1—8 月运行监控、"
-        "2023 年度绩效自评）和各角色演示账号。"
+        "2023 年度绩效自评、整改事项）和各角色演示账号。"
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 goals = build_goals_demo(region=region, seed=options["seed"])
                 monitoring = build_monitoring_demo(region=region, seed=options["seed"])
                 evaluation = build_evaluation_demo(region=region, seed=options["seed"])
+                rectification = build_rectification_demo(region=region, seed=options["seed"])
             self.stdout.write(
                 self.style.SUCCESS(
                     f"已生成演示区县：{region}；项目 {counts['projects']} 个，月度支付 {counts['payments']} 条，"
@@ -44,7 +46,9 @@ class Command(BaseCommand):
                     f"2023 年度绩效自评表 {evaluation['forms']} 张（已审核 {evaluation['status_accepted']} 张，"
                     f"优 {evaluation['grade_excellent']}、良 {evaluation['grade_good']}、中 {evaluation['grade_fair']}、"
                     f"差 {evaluation['grade_poor']} 张），抽查复核 {evaluation['rechecked']} 张"
-                    f"（自评失真 {evaluation['distorted']} 张）"
+                    f"（自评失真 {evaluation['distorted']} 张）；整改事项 {rectification['items']} 项"
+                    f"（待整改 {rectification['status_open']} 项，其中逾期 {rectification['overdue']} 项；"
+                    f"待财政确认 {rectification['status_answered']} 项，已整改 {rectification['status_closed']} 项）"
                 )
             )
         self.stdout.write(logins_text())
