@@ -103,7 +103,9 @@ def _decimal(text: str) -> Decimal | None:
         number = Decimal(text.replace(",", ""))
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    # A claimed figure is a rate or a score: anything past a trillion is not one, and is kept as
+    # written for the discrepancy rather than computed with.
+    return number if number.is_finite() and abs(number) < 10**12 else None
 
 
 def read_selfeval(data: object, *, source: str) -> SelfEvaluation:

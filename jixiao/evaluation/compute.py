@@ -126,7 +126,7 @@ def apply(form: SelfEval, lines: Sequence[Line], result: scoring.ScoreResult, ru
         if distorted is not None:
             result.findings.append(distorted)
     form.distorted = distorted is not None
-    form.execution_rate = result.execution_rate
+    form.execution_rate = _capped(result.execution_rate, Decimal("99999.99"))
     form.execution_score = result.execution_score
     form.total = result.total
     form.grade = result.grade or ""
@@ -137,17 +137,16 @@ def apply(form: SelfEval, lines: Sequence[Line], result: scoring.ScoreResult, ru
     form.computed_at = timezone.now()
     for line, item in zip(lines, result.indicators, strict=True):
         line.weight_used = item.weight
-        line.completion = _capped(item.completion)
+        line.completion = _capped(item.completion, Decimal("9999999999.99"))
         line.score = item.score
         line.level = item.level
 
 
-def _capped(value: Decimal | None) -> Decimal | None:
-    """A completion rate as the column holds it (an actual a million times its target is
-    still shown, as 9,999,999,999.99%)."""
+def _capped(value: Decimal | None, limit: Decimal) -> Decimal | None:
+    """A rate as its column holds it: an actual or a spending a million times its target or budget
+    is still shown, at the column's largest value (the finding says what happened)."""
     if value is None:
         return None
-    limit = Decimal("9999999999.99")
     return max(-limit, min(limit, value))
 
 

@@ -112,6 +112,11 @@ def lines_for(form: SelfEval, sheet: GoalSheet) -> list[Line]:
     ]
 
 
+def _ensure_no_open_round(fiscal_year: FiscalYear) -> None:
+    if Round.objects.with_scope(region=[fiscal_year.region_id]).filter(fiscal_year=fiscal_year, closed=False).exists():
+        raise DomainError(f"{fiscal_year.year} 年度已有进行中的自评任务，请先结束它")
+
+
 def round_open(*, actor: Any, fiscal_year: FiscalYear, title: str, deadline: Any, instructions: str = "") -> Round:
     """Open a round: one form per approved goal sheet of the year, pre-filled with its indicators,
     targets and weights, the year's budget and payments, and scored at once; the scoring rules of
@@ -120,8 +125,7 @@ def round_open(*, actor: Any, fiscal_year: FiscalYear, title: str, deadline: Any
     title = _text(title, "自评任务名称", 100)
     if not title:
         raise DomainError("请填写自评任务名称")
-    if Round.objects.with_scope(region=[fiscal_year.region_id]).filter(fiscal_year=fiscal_year, closed=False).exists():
-        raise DomainError(f"{fiscal_year.year} 年度已有进行中的自评任务，请先结束它")
+    _ensure_no_open_round(fiscal_year)
     sheets = list(eligible_sheets(fiscal_year).select_related("project").prefetch_related("indicators"))
     if not sheets:
         raise DomainError(f"{fiscal_year.year} 年度没有已批复的绩效目标表，无法开展自评")
@@ -134,6 +138,9 @@ def round_open(*, actor: Any, fiscal_year: FiscalYear, title: str, deadline: Any
         )
     }
     with transaction.atomic():
+        # The year's row is the lock: a second 发起 (a double click) waits, then finds this round.
+        FiscalYear.objects.with_scope(region=[fiscal_year.region_id]).select_for_update().get(pk=fiscal_year.pk)
+        _ensure_no_open_round(fiscal_year)
         round_ = Round.objects.create(
             region_id=fiscal_year.region_id,
             fiscal_year=fiscal_year,
@@ -342,6 +349,8 @@ def submission_problems(form: SelfEval) -> list[str]:
     """What must be fixed before the form can go up: every error-level finding (each score
     computable, deviations explained, qualitative scores in band), and the overall result."""
     problems = [f["message"] for f in form.findings if f.get("severity") == "error"]
+    if form.total is None and not problems:
+        problems.append("自评表还没有计出总分：请逐项填写实际完成值")
     if not form.goal_result.strip():
         problems.append("请填写总体目标实际完成情况")
     return problems
@@ -405,6 +414,8 @@ def sample_draw(*, actor: Any, round_: Round, share: Decimal) -> list[SelfEval]:
         raise DomainError("抽查比例应在 1% 到 100% 之间")
     with transaction.atomic():
         round_ = Round.objects.with_scope(region=[round_.region_id]).select_for_update().get(pk=round_.pk)
+        if round_.closed:
+            raise DomainError("自评任务已结束，不再抽查")
         received = SelfEval.objects.with_scope(region=[round_.region_id], unit=None).filter(
             round=round_, status__in=REVIEWED
         )
@@ -412,7 +423,9 @@ def sample_draw(*, actor: Any, round_: Round, share: Decimal) -> list[SelfEval]:
         wanted = math.ceil(received.count() * share) - received.filter(sampled=True).count()
         if not pool or wanted <= 0:
             raise DomainError("没有需要新抽取的自评表：已抽取的数量已达到比例，或还没有报送到财政的自评表")
-        drawn = random.Random(f"{round_.pk}:{len(pool)}:{share}").sample(pool, min(wanted, len(pool)))
+        # Not reproducible on purpose: whoever draws must not be able to try shares until a form
+        # is spared. The drawn ids go into the audit entry.
+        drawn = random.SystemRandom().sample(pool, min(wanted, len(pool)))
         SelfEval.objects.with_scope(region=[round_.region_id], unit=None).filter(pk__in=[f.pk for f in drawn]).update(
             sampled=True
         )

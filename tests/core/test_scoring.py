@@ -115,8 +115,8 @@ NUMBER_CASES = [
     ("≥", "100", "0", "10", D(0)),
     ("≥", "100", "-5", "10", D(0)),  # a negative actual earns nothing, not negative points
     ("≥", "0", "0", "10", D(10)),  # zero target reached
-    ("≥", "0", "-1", "10", None),  # no share of a zero target
-    ("≥", "-5", "-8", "10", None),  # a negative floor missed: no ratio answers
+    ("≥", "0", "-1", "10", D(0)),  # a zero target missed: no share to give, nothing
+    ("≥", "-5", "-8", "10", D(0)),  # a negative floor missed: nothing
     ("≥", "-5", "-3", "10", D(10)),
     (">", "90", "90", "10", D(10)),  # > is scored as ≥, as pmkpi does
     ("=", "0", "0", "15", D(15)),  # a target of 0 met
@@ -133,11 +133,15 @@ NUMBER_CASES = [
     ("≤", "0", "0", "5", D(5)),
     ("≤", "0", "1", "5", D(0)),
     ("<", "10", "15", "10", D(5)),
+    ("≤", "-2", "-1", "10", D(0)),  # a ceiling below zero passed
+    ("≤", "-2", "-3", "10", D(10)),
+    ("=", "-1", "-1", "10", D(10)),
+    ("=", "-1", "-2", "10", D(0)),
 ]
 
 
 @pytest.mark.parametrize(("symbol", "target", "actual", "weight", "expected"), NUMBER_CASES)
-def test_score_number(symbol: str, target: str, actual: str, weight: str, expected: Decimal | None) -> None:
+def test_score_number(symbol: str, target: str, actual: str, weight: str, expected: Decimal) -> None:
     assert score_number(symbol, D(target), D(actual), D(weight)) == expected
 
 
@@ -342,16 +346,65 @@ def test_cost_indicators_count_under_outputs() -> None:
     assert weights == [D(25), D(25), D(30), D(10)]
 
 
-def test_weights_not_adding_up_to_100() -> None:
-    result = scored(form(ind("≥", "1", "1", "80")))
+def test_weights_not_adding_up_to_100_are_scaled() -> None:
+    # 10 + 60 + 20 = 90: the unit cannot change an approved sheet's weights, so the indicator
+    # weights are scaled to 90 in proportion (67.50, 22.50) and the form still scores.
+    result = scored(form(ind("≥", "1", "1", "60"), ind("≥", "10", "5", "20", name="乙")))
     assert "consistency.weights-not-100" in codes(result)
-    assert result.total == D("90.00")  # the form's own points, scored; the error says why it is short
+    assert [i.weight for i in result.indicators] == [D("67.50"), D("22.50")]
+    assert result.total == D("10.00") + D("67.50") + D("11.25")
+    assert any("按比例折算" in n for n in result.notes) and not result.errors
 
 
-def test_some_weights_missing() -> None:
+def test_some_weights_missing_fall_back_to_defaults() -> None:
     result = scored(form(ind("≥", "1", "1", "50"), ind("≥", "1", "1", None, name="乙")))
     assert "completeness.weight-missing" in codes(result)
-    assert result.indicators[1].score is None and result.total is None
+    assert [i.weight for i in result.indicators] == [D("45.00"), D("45.00")]  # 产出 50 → 90 pro rata, halved
+    assert result.total == D("100.00") and not result.errors
+
+
+def test_weights_of_zero_fall_back_to_defaults() -> None:
+    result = scored(form(ind("≥", "1", "1", "0")))
+    assert result.indicators[0].weight == D("90.00") and "consistency.weights-not-100" in codes(result)
+
+
+def test_an_unreadable_target_is_rated_by_level() -> None:
+    result = scored(form(ind("≥", "**", "达成")))
+    assert "measurability.target-unscorable" in codes(result)
+    assert result.indicators[0].score == D("90.00") and result.total is not None
+    as_number = scored(form(ind("≥", "**", "5")))
+    assert "measurability.actual-unreadable" in codes(as_number) and as_number.total is None
+
+
+def test_band_message_shows_what_is_checked() -> None:
+    # 3.33 points: 达成 from 2.664 → 2.67 (rounded up) to 3.33; 2.66 is refused and the
+    # message says 2.67, not 2.66.
+    item = ind("定性", "达到预期", "达成", "3.33", unit="", score="2.66")
+    result = scored(form(item, ind("≥", "1", "1", "86.67", name="其他")))
+    finding = next(f for f in result.findings if f.rule == "consistency.score-out-of-band")
+    assert "2.67（含）至 3.33（含）" in finding.message
+    item["score"] = "2.67"
+    assert scored(form(item, ind("≥", "1", "1", "86.67", name="其他"))).indicators[0].score == D("2.67")
+
+
+def test_a_qualitative_line_of_no_points_asks_for_nothing() -> None:
+    item = ind("定性", "达到预期", "部分达成", "0", unit="", deviation_reason="部分完成")
+    result = scored(form(item, ind("≥", "1", "1", "90", name="其他")))
+    assert result.indicators[0].score == D("0.00") and not result.errors
+
+
+def test_huge_numbers_are_refused_not_a_crash() -> None:
+    result = scored(form(ind("≥", "1", "1" + "0" * 24)))
+    assert "measurability.actual-unreadable" in codes(result) and result.total is None
+    data = example()
+    data["claimed"] = {"total": "1e100", "indicator_scores": ["9e30"]}
+    claimed = scored(data)
+    assert ("total", "1e100", "98.86") in [(d.field, d.claimed, d.computed) for d in claimed.discrepancies]
+
+
+def test_execution_far_over_budget_warns() -> None:
+    result = scored(form(ind("≥", "1", "1"), execution={"adjusted_budget": "100", "spent": "35000000"}))
+    assert result.execution_score == D("10.00") and "consistency.spent-over-budget" in codes(result)
 
 
 def test_level1_weights_changed_warns() -> None:

@@ -235,3 +235,27 @@ def test_accepted_actuals_become_last_years_actuals(world: World, round_: Round)
     with scopes_disabled():
         found = actuals_of(sheet)
     assert found[0] == "12150" and len(found) == 8
+
+
+def test_no_sample_on_a_closed_round(world: World, round_: Round) -> None:
+    _received(world, round_)
+    services.round_close(actor=world.actors["office"], round_=round_)
+    with pytest.raises(DomainError, match="已结束"):
+        services.sample_draw(actor=world.actors["office"], round_=round_, share=Decimal("0.2"))
+
+
+def test_a_form_without_a_total_cannot_go_up_even_with_checks_off(world: World) -> None:
+    from tests.evaluation.conftest import approve_sheet, open_round, pay
+
+    services.rules_save(
+        actor=world.actors["office"],
+        fiscal_year=world.fiscal_year,
+        data={"severities": {"completeness.actual-missing": "off"}},
+        note="测试",
+    )
+    approve_sheet(world)
+    pay(world, world.project_a, {3: "950000"})
+    form = fill(world, form_of(open_round(world)), {"学生家长满意度": ""})
+    assert form.total is None and form.errors == 0
+    with pytest.raises(DomainError, match="还没有计出总分"):
+        services.form_transition(actor=world.actors["unit_a_editor"], form=form, action="submit")

@@ -191,3 +191,21 @@ def test_the_project_page_shows_its_self_evaluation(world: World, round_: Round,
     url = reverse("budget:project_detail", args=[world.project_a.pk])
     html = client_for("unit_a_editor").get(url).content.decode()
     assert "自评得分 99.50" in html and "等级「优」" in html
+
+
+def test_a_score_of_zero_is_shown_as_zero(world: World, round_: Round, client_for: Any) -> None:
+    form = fill(world, form_of(round_), {"学生家长满意度": "0"})
+    html = client_for("unit_a_editor").get(reverse("evaluation:form_detail", args=[form.pk])).content.decode()
+    assert "<strong>0.00</strong>" in html
+
+
+def test_a_refused_save_keeps_the_typed_qualitative_score(world: World, round_: Round, client_for: Any) -> None:
+    form = form_of(round_)
+    with scopes_disabled():
+        line = form.lines.get(name="学校正常运转保障率")
+        line.symbol, line.value = "定性", "正常"
+        line.save()
+    data = _post_data(form, {"学校正常运转保障率": "部分达成"}, conclusion="长" * 2001)
+    data["line_score"][line.position] = "11.5"
+    response = client_for("unit_a_editor").post(reverse("evaluation:form_edit", args=[form.pk]), data)
+    assert response.status_code == 400 and 'value="11.5"' in response.content.decode()

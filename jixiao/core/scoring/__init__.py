@@ -25,6 +25,9 @@ from jixiao.core.values import COMPARISONS, NOT_A_NUMBER, PLACEHOLDER, UNIT_CONF
 
 SCORE_SCHEMA = "jixiao.score/1"
 CENT = Decimal("0.01")
+# Targets and actuals from a thousand trillion up are not scored: no indicator counts that high,
+# and the arithmetic would outrun Decimal's 28 digits.
+LARGEST = Decimal(10) ** 15
 
 
 # --- findings ----------------------------------------------------------------------------------
@@ -187,38 +190,47 @@ def default_weights(
     return weights, notes
 
 
+def _defaults(
+    indicators: Sequence[Indicator], rules: ScoringRules, execution_weight: Decimal, found: _Findings, notes: list[str]
+) -> list[Decimal | None]:
+    weights, more = default_weights(indicators, rules, execution_weight)
+    notes.extend(more)
+    for index, (indicator, weight) in enumerate(zip(indicators, weights, strict=True)):
+        if weight is None:
+            found.add(
+                "completeness.weight-missing",
+                index,
+                "weight",
+                name=indicator.name,
+                reason=f"，一级指标「{indicator.level1}」也没有统一的默认分值",
+            )
+    return weights
+
+
 def _weights(
     ev: SelfEvaluation, rules: ScoringRules, execution_weight: Decimal, found: _Findings, notes: list[str]
 ) -> list[Decimal | None]:
+    """The points each indicator is scored out of. The sheet's own weights when it gives them all;
+    when it gives only some, the default weights for all (the unit cannot change an approved
+    sheet's weights, so the form still scores); weights that do not add up to 100 are scaled to
+    100 in proportion. Each fallback leaves a note and a finding for finance."""
     indicators = ev.sheet.indicators
     given = [i.weight for i in indicators]
     if all(w is None for w in given):
-        weights, more = default_weights(indicators, rules, execution_weight)
-        notes.extend(more)
-        for index, (indicator, weight) in enumerate(zip(indicators, weights, strict=True)):
+        return _defaults(indicators, rules, execution_weight, found, notes)
+    if any(w is None for w in given):
+        for index, (indicator, weight) in enumerate(zip(indicators, given, strict=True)):
             if weight is None:
                 found.add(
-                    "completeness.weight-missing",
-                    index,
-                    "weight",
-                    name=indicator.name,
-                    reason=f"，一级指标「{indicator.level1}」也没有统一的默认分值",
+                    "completeness.weight-missing", index, "weight", name=indicator.name, reason="，而其他指标设了分值"
                 )
-        return weights
-    for index, (indicator, weight) in enumerate(zip(indicators, given, strict=True)):
-        if weight is None:
-            found.add(
-                "completeness.weight-missing", index, "weight", name=indicator.name, reason="，而其他指标设了分值"
-            )
-    if any(w is None for w in given):
-        return given
-    total = execution_weight + sum((w for w in given if w is not None), ZERO)
-    if total != HUNDRED:
-        found.add("consistency.weights-not-100", None, "weight", sum=_plain(total))
+        notes.append("目标表只有部分指标设了分值，全部指标改按默认权重计分。")
+        return _defaults(indicators, rules, execution_weight, found, notes)
+    weights = [w for w in given if w is not None]
     by_group: dict[str, Decimal] = {}
-    for indicator, weight in zip(indicators, given, strict=True):
+    for indicator, weight in zip(indicators, weights, strict=True):
         group = rules.group(indicator.level1)
-        by_group[group] = by_group.get(group, ZERO) + (weight or ZERO)
+        by_group[group] = by_group.get(group, ZERO) + weight
     expected = {"预算执行率": rules.execution_weight, **rules.level1_weights}
     actual = {"预算执行率": execution_weight, **{g: by_group.get(g, ZERO) for g in rules.level1_weights}}
     actual.update({g: w for g, w in by_group.items() if g not in actual})
@@ -230,7 +242,16 @@ def _weights(
             actual="、".join(f"{k} {_plain(v)}" for k, v in actual.items()),
             expected="、".join(f"{k} {_plain(v)}" for k, v in expected.items()),
         )
-    return given
+    total = execution_weight + sum(weights, ZERO)
+    if total == HUNDRED:
+        return list(weights)
+    found.add("consistency.weights-not-100", None, "weight", sum=_plain(total))
+    if sum(weights, ZERO) <= 0:
+        notes.append("目标表的指标分值合计为 0，改按默认权重计分。")
+        return _defaults(indicators, rules, execution_weight, found, notes)
+    scaled = _apportion(HUNDRED - execution_weight, {str(i): w for i, w in enumerate(weights)})
+    notes.append(f"目标表的分值合计 {_plain(total)} 分，各指标分值已按比例折算，使总分为 100 分。")
+    return [scaled[str(i)] for i in range(len(weights))]
 
 
 # --- indicator scores --------------------------------------------------------------------------
@@ -253,27 +274,24 @@ class _Scored:
 
 def score_number(
     symbol: str, target: Decimal, actual: Decimal, weight: Decimal, *, reverse: str = "linear_to_2x"
-) -> Decimal | None:
-    """The unrounded points of a quantitative indicator (DOMAIN.md §7.4); None when the rule has no
-    answer for these numbers (a share of a target that is not above zero)."""
+) -> Decimal:
+    """The unrounded points of a quantitative indicator (DOMAIN.md §7.4). A target that is not
+    above zero has no share to give: reached, full points; missed, none (and the missed target
+    needs its deviation reason like any other)."""
     if symbol in ("≥", ">"):
         if actual >= target:
             return weight
         if target <= 0:
-            return None
+            return ZERO
         return max(ZERO, actual / target) * weight
     if symbol == "=":
-        if target == 0:
-            return weight if actual <= 0 else ZERO
-        if target < 0:
-            return weight if actual == target else None
+        if target <= 0:
+            return weight if actual == target or (target == 0 and actual <= 0) else ZERO
         return weight if actual >= target else max(ZERO, actual / target) * weight
     if symbol in ("≤", "<"):
         if actual <= target:
             return weight
-        if target < 0:
-            return None
-        if target == 0:
+        if target <= 0:
             return ZERO
         if reverse == "ratio":
             return target / actual * weight
@@ -317,6 +335,8 @@ def _read_actual(indicator: Indicator, target: Target, year: int) -> tuple[Targe
         return actual, ""
     if actual.symbol in COMPARISONS:
         return None, f"带有「{actual.symbol}」，实际完成值应是一个确定的数"
+    if actual.number is not None and abs(actual.number) >= LARGEST:
+        return None, "超出可以计算的范围"
     return actual, ""
 
 
@@ -326,7 +346,16 @@ def _score_indicator(
     out = _Scored()
     target = indicator.target
     raw = indicator.actual.strip()
-    qualitative = target.symbol == "定性"
+    comparable = target.symbol in COMPARISONS and (
+        (target.number is not None and abs(target.number) < LARGEST) or target.date is not None
+    )
+    qualitative = target.symbol == "定性" or not comparable
+    if not comparable and target.symbol != "定性":
+        # An approved sheet's target the unit cannot change: rated by level, so the form still scores.
+        reason = "不是可以比较的数值" if target.problem is None else "无法识别"
+        found.add(
+            "measurability.target-unscorable", index, "value", name=indicator.name, target=target.raw, reason=reason
+        )
     if not raw:
         found.add("completeness.actual-missing", index, "actual", name=indicator.name)
         return out
@@ -349,6 +378,9 @@ def _score_indicator(
             out.deviation = f"评为「{level}」"
         if weight is None:
             return out
+        if weight == 0:
+            out.score = ZERO.quantize(CENT)  # no points to give: nothing to ask for
+            return out
         given = indicator.score
         if given is None:
             if band.default is None:
@@ -363,8 +395,8 @@ def _score_indicator(
                 return out
             out.score = round_half_up(weight * band.default)
             return out
-        share = given / weight if weight else ZERO
-        if (given != 0) if weight == 0 else not band.contains(share):
+        low, high = band.bounds(weight)
+        if not low <= given <= high:
             found.add(
                 "consistency.score-out-of-band",
                 index,
@@ -380,12 +412,6 @@ def _score_indicator(
 
     if indicator.score is not None:
         found.add("consistency.score-not-allowed", index, "score", name=indicator.name, score=_plain(indicator.score))
-    if target.symbol not in COMPARISONS or (target.number is None and target.date is None):
-        reason = "不是可以比较的数值" if target.problem is None else "无法识别"
-        found.add(
-            "measurability.target-unscorable", index, "value", name=indicator.name, target=target.raw, reason=reason
-        )
-        return out
     actual, why = _read_actual(indicator, target, ev.sheet.year)
     if actual is None:
         found.add("measurability.actual-unreadable", index, "actual", name=indicator.name, actual=raw, reason=why)
@@ -409,18 +435,7 @@ def _score_indicator(
     out.deviation = _deviation(target.symbol, target.number, actual.number, rules, target.unit)
     if weight is None:
         return out
-    points = score_number(target.symbol, target.number, actual.number, weight, reverse=rules.reverse)
-    if points is None:
-        found.add(
-            "measurability.target-unscorable",
-            index,
-            "value",
-            name=indicator.name,
-            target=target.raw,
-            reason="不大于 0，未达到时无法按完成比例计分",
-        )
-        return out
-    out.score = round_half_up(points)
+    out.score = round_half_up(score_number(target.symbol, target.number, actual.number, weight, reverse=rules.reverse))
     return out
 
 
@@ -457,6 +472,15 @@ def score(ev: SelfEvaluation, rules: ScoringRules | None = None, *, evidenced: C
     rate, exec_points, why = execution_score(ev.execution.adjusted_budget, ev.execution.spent, execution_weight)
     if why:
         found.add("measurability.execution-unscorable", None, "execution", reason=why)
+    elif rate is not None and rate > HUNDRED:
+        found.add(
+            "consistency.spent-over-budget",
+            None,
+            "execution",
+            spent=_plain(ev.execution.spent or ZERO),
+            budget=_plain(ev.execution.adjusted_budget or ZERO),
+            rate=_points(rate),
+        )
     elif rate is not None and rate < rules.number("execution_reason_below") and not ev.execution.reason:
         found.add(
             "completeness.execution-unexplained",

@@ -8,7 +8,7 @@ region overrides any of it with ``ScoringRules.from_data``.
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -18,6 +18,7 @@ from jixiao.core.money import round_half_up
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 REVERSE_FORMULAS = ("linear_to_2x", "ratio")
 MISSING_LEVEL1 = ("pro_rata", "none")
 
@@ -40,9 +41,21 @@ class Band:
     def contains(self, share: Decimal) -> bool:
         return self.low <= share and (share <= self.high if self.high_included else share < self.high)
 
+    def bounds(self, weight: Decimal) -> tuple[Decimal, Decimal]:
+        """The scores allowed for ``weight`` points, in whole cents: from the low end rounded up
+        to the high end rounded down (a cent below it when the high end is excluded). What the
+        message shows is exactly what is checked."""
+        low = (weight * self.low / CENT).to_integral_value(rounding=ROUND_CEILING) * CENT
+        top = weight * self.high / CENT
+        if self.high_included:
+            high = top.to_integral_value(rounding=ROUND_FLOOR) * CENT
+        else:
+            high = (top.to_integral_value(rounding=ROUND_CEILING) - 1) * CENT
+        return low, high
+
     def text(self, weight: Decimal) -> str:
-        low, high = points_text(weight * self.low), points_text(weight * self.high)
-        return f"{low}（含）至 {high}{'（含）' if self.high_included else ''}"
+        low, high = self.bounds(weight)
+        return f"{low:.2f}（含）至 {high:.2f}（含）"
 
 
 @dataclass(frozen=True)
