@@ -27,7 +27,18 @@ def test_unit_editor_logs_in_and_sees_the_chinese_home_page(world: World, live_s
     page.wait_for_selector("text=待办事项")
     assert "首页" in page.title()
     menu = [t.strip() for t in page.locator("nav .nav-link").all_inner_texts()]
-    assert menu == ["首页", "预算单位", "项目", "绩效目标", "运行监控", "绩效自评", "整改", "指标库", "业务股室", "预算年度"]
+    assert menu == [
+        "首页",
+        "预算单位",
+        "项目",
+        "绩效目标",
+        "运行监控",
+        "绩效自评",
+        "整改",
+        "指标库",
+        "业务股室",
+        "预算年度",
+    ]
     assert "株洲市渌口区教育局" in page.locator("main").inner_text()
     # Nothing is fetched from outside this machine: bureaus run on a private network.
     assert all(url.startswith(live_server.url) for url in requests), [
