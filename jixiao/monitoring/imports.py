@@ -13,31 +13,27 @@ in one transaction (``services._report_write``, the same write as the form), rec
 lights, with one audit entry for the file.
 """
 
-import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-import python_calamine
 from django.db import transaction
 
 from jixiao.accounts.permissions import ensure_perm, has_perm, region_ids_for, unit_ids_for
 from jixiao.audit.services import log_action
 from jixiao.core.errors import DomainError
-from jixiao.core.goal_excel import value_text
 from jixiao.core.numbers import AmountError, parse_amount
-from jixiao.core.tabular import MAX_CELLS, Issue, TabularError, _check_xlsx_extent
+from jixiao.core.tabular import Issue
+from jixiao.core.template_sheets import REDOWNLOAD, TemplateSheet, read_template_sheets
 from jixiao.monitoring import compute, excel, services
 from jixiao.monitoring.models import Likelihood, Line, Reason, Report, ReportStatus
 
 WAN = Decimal(10000)
 NOT_TEMPLATE = "不是系统的监控表填报模板：请在「运行监控」中下载本单位的填报模板，填写后上传"
-REDOWNLOAD = "请重新下载模板"
 _ID = re.compile(r"^[0-9]{1,18}$")
 _LINE_HEADERS = {name: header for name, header, _ in excel.LINE_COLUMNS if name}
 
@@ -70,87 +66,10 @@ class ReportImportPlan:
         return sum(1 for r in self.reports if r.changed)
 
 
-@dataclass
-class _Sheet:
-    """One template worksheet as read: its cells, 1-based, and the rows its hidden tags name."""
-
-    name: str
-    rows: list[list[object]]
-    tags: dict[str, int] = field(default_factory=dict)
-    line_rows: list[tuple[int, str]] = field(default_factory=list)
-
-    def text(self, row: int, column: int) -> str:
-        if 1 <= row <= len(self.rows) and 1 <= column <= len(self.rows[row - 1]):
-            return value_text(self.rows[row - 1][column - 1])
-        return ""
-
-
-def _read_sheets(file: str, data: bytes, issues: list[Issue]) -> list[_Sheet]:
-    try:
-        if zipfile.is_zipfile(io.BytesIO(data)):
-            _check_xlsx_extent(file, data)
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except TabularError as exc:
-        issues.append(Issue(file, None, None, None, "", exc.reason))
-        return []
-    except Exception as exc:
-        issues.append(Issue(file, None, None, None, "", f"无法读取：不是有效的 Excel 文件（{exc}）"))
-        return []
-    sheets = []
-    for name in book.sheet_names:
-        try:
-            worksheet = book.get_sheet_by_name(name)
-            if worksheet.total_height * max(worksheet.total_width, 1) > MAX_CELLS:
-                issues.append(Issue(file, name, None, None, "", "工作表过大：请删除多余的行列后再上传"))
-                continue
-            rows: list[list[object]] = [list(r) for r in worksheet.to_python(skip_empty_area=False)]
-        except Exception as exc:
-            issues.append(Issue(file, name, None, None, "", f"工作表无法读取（{exc}）"))
-            continue
-        sheet = _Sheet(name, rows)
-        marker = next(
-            (
-                (r, c)
-                for r in (1, 2)
-                for c in range(1, len(rows[r - 1]) + 1 if r <= len(rows) else 1)
-                if sheet.text(r, c).startswith("jixiao.monitoring-report/")
-            ),
-            None,
-        )
-        if marker is None:
-            continue
-        if marker != (1, excel.MARKER_COLUMN):
-            issues.append(
-                Issue(
-                    file,
-                    name,
-                    marker[0],
-                    "模板标识",
-                    sheet.text(*marker),
-                    f"位于 L1 的模板标识：请勿插入或删除行列，{REDOWNLOAD}",
-                )
-            )
-            continue
-        if sheet.text(*marker) != excel.SCHEMA:
-            issues.append(
-                Issue(
-                    file,
-                    name,
-                    1,
-                    "模板标识",
-                    sheet.text(*marker),
-                    f"本系统可读取的模板（{excel.SCHEMA}）：{REDOWNLOAD}",
-                )
-            )
-            continue
-        for row in range(3, len(rows) + 1):
-            tag = sheet.text(row, excel.MARKER_COLUMN)
-            if tag.startswith(excel.TAG_LINE):
-                sheet.line_rows.append((row, tag.removeprefix(excel.TAG_LINE)))
-            elif tag:
-                sheet.tags.setdefault(tag, row)
-        sheets.append(sheet)
-    return sheets
+def _read_sheets(file: str, data: bytes, issues: list[Issue]) -> list[TemplateSheet]:
+    return read_template_sheets(
+        file, data, issues, schema=excel.SCHEMA, marker_column=excel.MARKER_COLUMN, tag_line=excel.TAG_LINE
+    )
 
 
 def _choice(text: str) -> str:
@@ -160,7 +79,7 @@ def _choice(text: str) -> str:
 class _Checker:
     """Checks one worksheet against its report, collecting issues and the values to write."""
 
-    def __init__(self, plan: ReportImportPlan, sheet: _Sheet, report: Report) -> None:
+    def __init__(self, plan: ReportImportPlan, sheet: TemplateSheet, report: Report) -> None:
         self.plan, self.sheet, self.report = plan, sheet, report
         self.failed = False
 
@@ -289,7 +208,7 @@ def report_import_validate(*, actor: Any, filename: str, data: bytes) -> ReportI
     for sheet in sheets:
         raw = sheet.text(2, excel.MARKER_COLUMN)
 
-        def issue(row: int | None, column: str, value: str, expected: str, sheet: _Sheet = sheet) -> None:
+        def issue(row: int | None, column: str, value: str, expected: str, sheet: TemplateSheet = sheet) -> None:
             plan.issues.append(Issue(filename, sheet.name, row, column, value, expected))
 
         if not _ID.match(raw):
