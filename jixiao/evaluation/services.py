@@ -11,7 +11,6 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +23,7 @@ from jixiao.audit.services import log_action
 from jixiao.budget.models import Execution, UnitBudget
 from jixiao.core import scoring
 from jixiao.core.errors import DomainError, Forbidden
+from jixiao.core.evidence import evidence_name
 from jixiao.core.numbers import AmountError, check_amount
 from jixiao.core.report_flow import SELFEVAL_TRANSITIONS, ReportAction, ReportFlowError, report_transition_for
 from jixiao.evaluation import compute
@@ -33,8 +33,6 @@ from jixiao.monitoring.compute import update_rows
 from jixiao.org.models import FiscalYear
 
 MAX_TEXT = 2000
-MAX_EVIDENCE = 20 * 1024 * 1024
-EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".zip"}
 REVIEWED = (Status.SUBMITTED, Status.ACCEPTED)
 HUNDRED = Decimal(100)
 
@@ -485,18 +483,14 @@ def evidence_add(
 ) -> Evidence:
     if upload is None:
         raise DomainError("请选择要上传的文件")
-    name = PurePath(upload.name or "").name[:200]
-    if PurePath(name).suffix.lower() not in EVIDENCE_TYPES:
-        raise DomainError(f"文件「{name}」的类型不受支持：应为 {'、'.join(sorted(EVIDENCE_TYPES))}")
-    if not upload.size or upload.size > MAX_EVIDENCE:
-        raise DomainError(f"文件「{name}」为空或超过 {MAX_EVIDENCE // 1024 // 1024} MB")
+    name = evidence_name(upload.name or "", upload.size)
     with transaction.atomic():
         form = _locked(form)
         ensure_perm(actor, "evaluation.edit", form)
         _ensure_editable(form)
         if position is not None and not form.lines.filter(position=position).exists():
             raise DomainError(f"自评表中没有第 {position + 1} 个指标")
-        evidence = Evidence(form=form, position=position, name=name, size=upload.size, uploaded_by=actor)
+        evidence = Evidence(form=form, position=position, name=name, size=upload.size or 0, uploaded_by=actor)
         evidence.file.save(name, upload, save=False)
         evidence.save()
         compute.refresh(form)

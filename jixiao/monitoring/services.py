@@ -11,7 +11,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +22,7 @@ from jixiao.audit.services import log_action
 from jixiao.budget.models import Project, ProjectCategory
 from jixiao.core.data import read_data
 from jixiao.core.errors import DomainError, Forbidden
+from jixiao.core.evidence import evidence_name
 from jixiao.core.numbers import AmountError, check_amount
 from jixiao.core.progress import WarningRules as CoreRules
 from jixiao.core.report_flow import REPORT_TRANSITIONS, ReportAction, ReportFlowError, report_transition_for
@@ -50,8 +50,6 @@ from jixiao.monitoring.models import (
 from jixiao.org.models import FiscalYear, Region
 
 MAX_TEXT = 2000
-MAX_ATTACHMENT = 20 * 1024 * 1024
-ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".zip"}
 WARNED = (Light.RED, Light.YELLOW, Light.BLUE)
 
 
@@ -362,18 +360,14 @@ def report_transition(*, actor: Any, report: Report, action: str, reason: str = 
 def attachment_add(*, actor: Any, report: Report, upload: UploadedFile[bytes] | None) -> Attachment:
     if upload is None:
         raise DomainError("请选择要上传的文件")
-    name = PurePath(upload.name or "").name[:200]
-    if PurePath(name).suffix.lower() not in ATTACHMENT_TYPES:
-        raise DomainError(f"文件「{name}」的类型不受支持：应为 {'、'.join(sorted(ATTACHMENT_TYPES))}")
-    if not upload.size or upload.size > MAX_ATTACHMENT:
-        raise DomainError(f"文件「{name}」为空或超过 {MAX_ATTACHMENT // 1024 // 1024} MB")
+    name = evidence_name(upload.name or "", upload.size)
     with transaction.atomic():
         report = _locked_report(report)
         ensure_perm(actor, "monitoring.edit", report)
         _ensure_open(report)
         if not report.editable:
             raise DomainError(f"监控表当前状态为「{report.get_status_display()}」，不能修改")
-        attachment = Attachment(report=report, name=name, size=upload.size, uploaded_by=actor)
+        attachment = Attachment(report=report, name=name, size=upload.size or 0, uploaded_by=actor)
         attachment.file.save(name, upload, save=False)
         attachment.save()
         log_action(actor=actor, action="monitoring.attachment.added", target=report, data={"file": name})

@@ -3,7 +3,6 @@ closes it or sends it back. Every write checks the permission and reach, runs in
 and leaves one audit entry."""
 
 import datetime as dt
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -14,14 +13,13 @@ from jixiao.accounts.permissions import ensure_perm
 from jixiao.audit.services import log_action
 from jixiao.budget.models import Project
 from jixiao.core.errors import DomainError
+from jixiao.core.evidence import evidence_name
 from jixiao.evaluation.models import SelfEval
 from jixiao.monitoring.models import Decision
 from jixiao.org.models import Unit
 from jixiao.rectification.models import Evidence, Item, Source, Status
 
 MAX_TEXT = 2000
-MAX_EVIDENCE = 20 * 1024 * 1024
-EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".zip"}
 LONGEST = dt.timedelta(days=366)
 
 
@@ -155,17 +153,13 @@ def item_return(*, actor: Any, item: Item, note: str, due: dt.date | None = None
 def evidence_add(*, actor: Any, item: Item, upload: UploadedFile[bytes] | None) -> Evidence:
     if upload is None:
         raise DomainError("请选择要上传的文件")
-    name = PurePath(upload.name or "").name[:200]
-    if PurePath(name).suffix.lower() not in EVIDENCE_TYPES:
-        raise DomainError(f"文件「{name}」的类型不受支持：应为 {'、'.join(sorted(EVIDENCE_TYPES))}")
-    if not upload.size or upload.size > MAX_EVIDENCE:
-        raise DomainError(f"文件「{name}」为空或超过 {MAX_EVIDENCE // 1024 // 1024} MB")
+    name = evidence_name(upload.name or "", upload.size)
     with transaction.atomic():
         item = _locked(item)
         ensure_perm(actor, "rectification.respond", item)
         if item.status != Status.OPEN:
             raise DomainError(f"整改事项当前为「{item.get_status_display()}」，不能再上传材料")
-        evidence = Evidence(item=item, name=name, size=upload.size, uploaded_by=actor)
+        evidence = Evidence(item=item, name=name, size=upload.size or 0, uploaded_by=actor)
         evidence.file.save(name, upload, save=False)
         evidence.save()
         log_action(actor=actor, action="rectification.evidence.added", target=item, data={"file": name})
