@@ -21,6 +21,7 @@ from jixiao.core.numbers import AmountError, parse_amount
 from jixiao.core.report_flow import SELFEVAL_TRANSITIONS, report_actions
 from jixiao.evaluation import compute, selectors, services
 from jixiao.evaluation.models import GRADES, Evidence, ScoringRules, SelfEval, Status
+from jixiao.monitoring.models import Decision
 from jixiao.org.models import FiscalYear
 from jixiao.org.selectors import unit_list
 from jixiao.web.decorators import ctx_of, require_perm
@@ -269,8 +270,6 @@ def _decisions(form: SelfEval) -> list[Any]:
     """Finance's monitoring decisions on the project during the year: part of its record."""
     if form.project_id is None:
         return []
-    from jixiao.monitoring.models import Decision
-
     return list(
         Decision.objects.with_scope(region=[form.region_id], unit=[form.unit_id])
         .filter(project_id=form.project_id)
