@@ -13,6 +13,7 @@ from django_scopes import ScopedManager
 
 from jixiao.budget.models import Project
 from jixiao.evaluation.models import SelfEval
+from jixiao.keyeval.models import Evaluation
 from jixiao.monitoring.models import Decision
 from jixiao.org.models import Region, Unit
 
@@ -43,6 +44,14 @@ class Item(models.Model):
     decision = models.ForeignKey(
         Decision,
         verbose_name="监控处理决定",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectifications",
+    )
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name="财政重点评价",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -15,6 +15,8 @@ from jixiao.budget.models import Project
 from jixiao.core.errors import DomainError
 from jixiao.core.evidence import evidence_name
 from jixiao.evaluation.models import SelfEval
+from jixiao.keyeval.models import Evaluation
+from jixiao.keyeval.models import Status as KeyStatus
 from jixiao.monitoring.models import Decision
 from jixiao.org.models import Unit
 from jixiao.rectification.models import Evidence, Item, Source, Status
@@ -40,14 +42,20 @@ def item_raise(
     due: dt.date,
     selfeval: SelfEval | None = None,
     decision: Decision | None = None,
+    evaluation: Evaluation | None = None,
     unit: Unit | None = None,
     project: Project | None = None,
     source: str = Source.OTHER,
     today: dt.date | None = None,
 ) -> Item:
     """A problem the unit must fix by ``due``. Raised from a self-evaluation (its unit and
-    project), from a monitoring decision, or for a unit (and one of its projects) directly."""
-    if selfeval is not None:
+    project), from a monitoring decision, from a key evaluation once its report is in, or for a
+    unit (and one of its projects) directly."""
+    if evaluation is not None:
+        if evaluation.status not in (KeyStatus.SUBMITTED, KeyStatus.RATED):
+            raise DomainError("重点评价报告提交后才能据此提出整改要求")
+        unit, project, source = evaluation.unit, evaluation.project, Source.EVALUATION
+    elif selfeval is not None:
         unit, project, source = selfeval.unit, selfeval.project, Source.SELFEVAL
     elif decision is not None:
         unit, project, source = decision.unit, decision.project, Source.MONITORING
@@ -71,6 +79,7 @@ def item_raise(
             source=source,
             selfeval=selfeval,
             decision=decision,
+            evaluation=evaluation,
             problem=_text(problem, "发现的问题", required=True),
             requirement=_text(requirement, "整改要求", required=True),
             due=due,

@@ -15,23 +15,14 @@ from jixiao.accounts.permissions import has_perm
 from jixiao.budget import selectors as budget_selectors
 from jixiao.core.errors import DomainError, Forbidden
 from jixiao.evaluation import selectors as evaluation_selectors
+from jixiao.keyeval import selectors as keyeval_selectors
 from jixiao.monitoring import selectors as monitoring_selectors
 from jixiao.org.selectors import unit_get, unit_list
 from jixiao.rectification import selectors, services
 from jixiao.rectification.models import Source, Status
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.pagination import paginate, querystring_without_page
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
-
-
-def _date(value: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise DomainError(f"{label}「{value}」不是 YYYY-MM-DD 格式的日期") from None
+from jixiao.web.params import date_param, int_param
 
 
 @require_perm("rectification.view")
@@ -40,7 +31,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     choice: dict[str, Any] = {
         "state": request.GET.get("state", ""),
         "source": request.GET.get("source", ""),
-        "unit_id": _int(request.GET.get("unit")),
+        "unit_id": int_param(request.GET.get("unit")),
         "q": request.GET.get("q", "").strip()[:50],
     }
     listed = selectors.item_list(ctx=ctx, **choice)
@@ -61,37 +52,40 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("rectification.manage")
 def item_new(request: HttpRequest) -> HttpResponse:
-    """Raise an item: from a self-evaluation (?selfeval=), a monitoring decision (?decision=) or
-    for a unit chosen on the page."""
+    """Raise an item: from a self-evaluation (?selfeval=), a monitoring decision (?decision=), a
+    key evaluation (?evaluation=) or for a unit chosen on the page."""
     ctx = ctx_of(request)
     params = request.POST if request.method == "POST" else request.GET
-    selfeval = decision = None
-    if (pk := _int(params.get("selfeval"))) is not None:
+    selfeval = decision = evaluation = None
+    if (pk := int_param(params.get("evaluation"))) is not None:
+        evaluation = keyeval_selectors.evaluation_get(actor=request.user, ctx=ctx, pk=pk)
+    elif (pk := int_param(params.get("selfeval"))) is not None:
         selfeval = evaluation_selectors.form_get(actor=request.user, ctx=ctx, pk=pk)
-    elif (pk := _int(params.get("decision"))) is not None:
+    elif (pk := int_param(params.get("decision"))) is not None:
         decision = monitoring_selectors.decision_get(actor=request.user, ctx=ctx, pk=pk)
     units = unit_list(actor=request.user, ctx=ctx)
     status = 200
     if request.method == "POST":
         try:
             unit = project = None
-            if selfeval is None and decision is None:
-                unit_id = _int(request.POST.get("unit"))
+            if selfeval is None and decision is None and evaluation is None:
+                unit_id = int_param(request.POST.get("unit"))
                 if unit_id is None:
                     raise DomainError("请选择整改单位")
                 unit = unit_get(actor=request.user, ctx=ctx, pk=unit_id)
-                if (project_id := _int(request.POST.get("project"))) is not None:
+                if (project_id := int_param(request.POST.get("project"))) is not None:
                     project = budget_selectors.project_get(actor=request.user, ctx=ctx, pk=project_id)
             item = services.item_raise(
                 actor=request.user,
                 selfeval=selfeval,
                 decision=decision,
+                evaluation=evaluation,
                 unit=unit,
                 project=project,
                 source=request.POST.get("source", Source.OTHER),
                 problem=request.POST.get("problem", ""),
                 requirement=request.POST.get("requirement", ""),
-                due=_date(request.POST.get("due", ""), "整改期限"),
+                due=date_param(request.POST.get("due", ""), "整改期限"),
             )
         except Forbidden:
             raise PermissionDenied from None
@@ -109,6 +103,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
         {
             "selfeval": selfeval,
             "decision": decision,
+            "evaluation": evaluation,
             "units": units,
             "sources": [(v, label) for v, label in Source.choices if v in (Source.EVALUATION, Source.OTHER)],
             "post": request.POST,
@@ -163,7 +158,7 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("rectification.manage")
 def item_return(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        due = _date(request.POST["due"], "新的整改期限") if request.POST.get("due", "").strip() else None
+        due = date_param(request.POST["due"], "新的整改期限") if request.POST.get("due", "").strip() else None
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("rectification:item_detail", pk=pk)

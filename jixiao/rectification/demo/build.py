@@ -20,6 +20,8 @@ from jixiao.accounts.models import User
 from jixiao.audit.services import log_action
 from jixiao.budget.models import Project
 from jixiao.evaluation.models import SelfEval, Status
+from jixiao.keyeval.models import Evaluation
+from jixiao.keyeval.models import Status as KeyStatus
 from jixiao.monitoring.compute import update_rows
 from jixiao.monitoring.demo import files
 from jixiao.monitoring.demo.build import Cast, _cast
@@ -200,6 +202,7 @@ def _item(
     close_note: str = "",
     selfeval: SelfEval | None = None,
     decision: Decision | None = None,
+    evaluation: Evaluation | None = None,
 ) -> Item:
     """The row the services would have left: an account on record once the unit answered, the
     return reason while it stands returned, finance's note once closed."""
@@ -210,6 +213,7 @@ def _item(
         source=source,
         selfeval=selfeval,
         decision=decision,
+        evaluation=evaluation,
         problem=problem,
         requirement=requirement,
         due=story.due,
@@ -418,6 +422,7 @@ def _from_cases(region: Region, times: Times, cast: Cast) -> list[Draft]:
             continue
         project = None
         score = None
+        evaluation = None
         if case.project:
             project = (
                 Project.objects.with_scope(region=[region.pk], unit=None)
@@ -432,6 +437,13 @@ def _from_cases(region: Region, times: Times, cast: Cast) -> list[Draft]:
                 .values_list("total", flat=True)
                 .first()
             )
+            if case.source == Source.EVALUATION:
+                # The key evaluation the item comes from (the key evaluation demo rated it).
+                evaluation = (
+                    Evaluation.objects.with_scope(region=[region.pk], unit=None)
+                    .filter(project=project, status=KeyStatus.RATED)
+                    .first()
+                )
         on = case.raised if isinstance(case.raised, dt.date) else times.today - dt.timedelta(days=case.raised)
         start = timezone.make_aware(dt.datetime.combine(on, dt.time(9, 30)))
         created = times.raised(start + dt.timedelta(minutes=times.clock.uniform(0, 300)))
@@ -452,6 +464,7 @@ def _from_cases(region: Region, times: Times, cast: Cast) -> list[Draft]:
             first_response=texts.first_response,
             return_note=texts.return_note,
             close_note=texts.close_note,
+            evaluation=evaluation,
         )
         draft = Draft(item, created)
         _evidence(draft, f"{project.name if project else writing.short(unit)}整改情况报告.pdf", times)
