@@ -293,6 +293,18 @@ def bench(notes: list[str]) -> list[Figure]:
         f"unreadable actual) at {scored.forms / scored.score_ms * 1000:,.0f} forms/s, against reading them "
         f"({scored.forms / scored.read_ms * 1000:,.0f} forms/s)"
     )
+    # 10. Results application: drafting next year's recommendations for the same 1,500 projects.
+    import results
+
+    drafted = results.measure_draft(office, data.fiscal_year)
+    figures.append(figure("results_draft_1500", drafted.ms, "ms", drafted.baseline_ms, target=5, digits=0))
+    figures.append(
+        figure("results_draft_queries", drafted.queries, "queries", drafted.recommendations, target=0.05, digits=0)
+    )
+    notes.append(
+        f"results_draft_1500: {drafted.recommendations:,} recommendations drafted in {drafted.ms / 1000:.2f} s "
+        f"with {drafted.queries} statements; baseline: reading the projects and writing one bare row each"
+    )
     return figures
 
 
