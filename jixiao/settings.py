@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "jixiao.goals",
     "jixiao.monitoring",
     "jixiao.evaluation",
+    "jixiao.keyeval",
     "jixiao.rectification",
+    "jixiao.results",
     "jixiao.web",
     "jixiao.api",
 ]

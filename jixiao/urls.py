@@ -20,7 +20,9 @@ urlpatterns = [
     path("goals/", include("jixiao.goals.urls")),
     path("monitoring/", include("jixiao.monitoring.urls")),
     path("evaluation/", include("jixiao.evaluation.urls")),
+    path("keyeval/", include("jixiao.keyeval.urls")),
     path("rectification/", include("jixiao.rectification.urls")),
+    path("results/", include("jixiao.results.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -8,6 +8,7 @@ is outside their reach: another unit, another region, someone else's token).
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,6 +38,10 @@ EVALUATION_EDITORS = GOAL_EDITORS
 EVALUATION_REVIEWERS = ["office", "section"]
 RECTIFICATION_VIEW = BUDGET_VIEW
 RECTIFIERS = ["office", "section"]
+KEYEVAL_VIEW = [*BUDGET_VIEW, "agency"]
+KEYEVAL_AGENCIES = ["office", "section", "auditor"]
+RESULTS_VIEW = BUDGET_VIEW
+RESULTS_DECIDERS = ["office", "section"]
 PLAN_MONTHS = ["0"] * 7 + ["50000", "100000", "250000", "250000", "350000"]
 
 
@@ -300,6 +305,90 @@ def rectification_evidence(world: World) -> Any:
         existing = Evidence.objects.filter(item=item).first()
     upload = SimpleUploadedFile("问卷汇总.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     return existing or evidence_add(actor=world.actors["unit_a_editor"], item=item, upload=upload)
+
+
+def keyeval_agency(world: World) -> Any:
+    """The region's agency, with the world's agency user as its member (made once per world)."""
+    from django_scopes import scopes_disabled
+
+    from jixiao.keyeval.models import Agency
+    from tests.keyeval.conftest import make_agency
+
+    with scopes_disabled():
+        existing = Agency.objects.filter(region=world.region).first()
+    return existing or make_agency(world)
+
+
+def keyeval_evaluation(world: World, project: Any = None) -> Any:
+    """A key evaluation of unit A's project (or ``project``) assigned to that agency, whose member
+    has declared no conflict: under way (made once per world and project)."""
+    from django_scopes import scopes_disabled
+
+    from jixiao.keyeval.models import Evaluation
+    from jixiao.keyeval.services import declare
+    from tests.keyeval.conftest import assign, select
+
+    project = project or world.project_a
+    with scopes_disabled():
+        existing = Evaluation.objects.filter(project=project).first()
+    if existing is not None:
+        return existing
+    evaluation = assign(world, select(world, project), keyeval_agency(world))
+    declare(actor=world.actors["agency"], evaluation=evaluation, conflict=False)
+    with scopes_disabled():
+        return Evaluation.objects.get(pk=evaluation.pk)
+
+
+def keyeval_evidence(world: World) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+
+    from jixiao.keyeval.models import Evidence
+    from jixiao.keyeval.services import evidence_add
+
+    evaluation = keyeval_evaluation(world)
+    with scopes_disabled():
+        existing = Evidence.objects.filter(evaluation=evaluation).first()
+    upload = SimpleUploadedFile("访谈记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    return existing or evidence_add(actor=world.actors["agency"], evaluation=evaluation, upload=upload)
+
+
+def keyeval_reported(world: World) -> Any:
+    """A key evaluation of the first middle school's project (unit A's sub-unit) with its report
+    submitted: unit A's editor reaches only unit A, its leader the sub-units too."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+
+    from jixiao.keyeval import services
+    from jixiao.keyeval.models import Evaluation, Status
+    from tests.keyeval.conftest import scored_rows
+
+    evaluation = keyeval_evaluation(world, world.project_a_child)
+    if evaluation.status == Status.WORKING:
+        agency = world.actors["agency"]
+        services.items_save(actor=agency, evaluation=evaluation, rows=scored_rows(evaluation, lose=Decimal(2)))
+        report = SimpleUploadedFile("评价报告.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+        services.submit(actor=agency, evaluation=evaluation, conclusion="总体较好", report=report)
+    with scopes_disabled():
+        return Evaluation.objects.get(pk=evaluation.pk)
+
+
+def results_recommendation(world: World) -> Any:
+    """The 2027 recommendation drafted from unit A's 2026 project (made once per world)."""
+    from django_scopes import scopes_disabled
+
+    from jixiao.org.models import FiscalYear
+    from jixiao.results.models import Recommendation
+    from jixiao.results.services import draft
+
+    with scopes_disabled():
+        existing = Recommendation.objects.filter(project=world.project_a).first()
+        if existing is not None:
+            return existing
+        budget_year, _ = FiscalYear.objects.get_or_create(region=world.region, year=world.fiscal_year.year + 1)
+    draft(actor=world.actors["office"], budget_year=budget_year)
+    with scopes_disabled():
+        return Recommendation.objects.get(project=world.project_a)
 
 
 def office_token(world: World) -> ApiToken:
@@ -588,6 +677,103 @@ PAGES: dict[str, Case] = {
         lambda w: reverse("rectification:evidence_remove", args=[rectification_evidence(w).pk]),
         allowed(["unit_a_editor"], ok=302, unit_b_editor=404),
     ),
+    "keyeval:evaluation_list": Case("get", lambda w: reverse("keyeval:evaluation_list"), allowed(KEYEVAL_VIEW)),
+    "keyeval:select": Case("get", lambda w: reverse("keyeval:select"), allowed(["office"])),
+    "keyeval:evaluation_detail": Case(
+        "get",
+        lambda w: reverse("keyeval:evaluation_detail", args=[keyeval_evaluation(w).pk]),
+        allowed(KEYEVAL_VIEW, unit_b_editor=404),
+    ),
+    "keyeval:declare": Case(
+        "get",
+        lambda w: reverse("keyeval:declare", args=[keyeval_evaluation(w).pk]),
+        allowed(["agency"], ok=302),
+        notes="the agency member has declared already: on to the evaluation",
+    ),
+    "keyeval:items_edit": Case(
+        "get",
+        lambda w: reverse("keyeval:items_edit", args=[keyeval_evaluation(w).pk]),
+        allowed(["agency"], office=302, unit_b_editor=404),
+        notes="the office shapes the index system only before the work starts",
+    ),
+    "keyeval:evidence_add": Case(
+        "post",
+        lambda w: reverse("keyeval:evidence_add", args=[keyeval_evaluation(w).pk]),
+        allowed(["agency"], ok=400),
+    ),
+    "keyeval:evidence_download": Case(
+        "get",
+        lambda w: reverse("keyeval:evidence_download", args=[keyeval_evidence(w).pk]),
+        allowed(KEYEVAL_VIEW, unit_b_editor=404),
+    ),
+    "keyeval:evidence_remove": Case(
+        "post",
+        lambda w: reverse("keyeval:evidence_remove", args=[keyeval_evidence(w).pk]),
+        allowed(["agency"], ok=302),
+    ),
+    "keyeval:report_download": Case(
+        "get",
+        lambda w: reverse("keyeval:report_download", args=[keyeval_reported(w).pk]),
+        allowed(KEYEVAL_VIEW, unit_a_editor=404, unit_b_editor=404),
+    ),
+    "keyeval:outline": Case(
+        "get",
+        lambda w: reverse("keyeval:outline", args=[keyeval_evaluation(w).pk]),
+        allowed(KEYEVAL_VIEW, unit_b_editor=404),
+    ),
+    "keyeval:assign": Case(
+        "post",
+        lambda w: reverse("keyeval:assign", args=[keyeval_evaluation(w).pk]),
+        allowed(["office"], ok=400),
+    ),
+    "keyeval:cancel": Case(
+        "post", lambda w: reverse("keyeval:cancel", args=[keyeval_evaluation(w).pk]), allowed(["office"], ok=400)
+    ),
+    "keyeval:submit": Case(
+        "post", lambda w: reverse("keyeval:submit", args=[keyeval_evaluation(w).pk]), allowed(["agency"], ok=400)
+    ),
+    "keyeval:return_report": Case(
+        "post",
+        lambda w: reverse("keyeval:return_report", args=[keyeval_reported(w).pk]),
+        allowed(["office"], ok=400),
+    ),
+    "keyeval:rate": Case(
+        "post", lambda w: reverse("keyeval:rate", args=[keyeval_reported(w).pk]), allowed(["office"], ok=400)
+    ),
+    "keyeval:agency_list": Case("get", lambda w: reverse("keyeval:agency_list"), allowed(KEYEVAL_AGENCIES)),
+    "keyeval:agency_new": Case("get", lambda w: reverse("keyeval:agency_new"), allowed(["office"])),
+    "keyeval:agency_detail": Case(
+        "get", lambda w: reverse("keyeval:agency_detail", args=[keyeval_agency(w).pk]), allowed(KEYEVAL_AGENCIES)
+    ),
+    "keyeval:agency_edit": Case(
+        "get", lambda w: reverse("keyeval:agency_edit", args=[keyeval_agency(w).pk]), allowed(["office"])
+    ),
+    "results:list": Case("get", lambda w: reverse("results:list"), allowed(RESULTS_VIEW)),
+    "results:draft": Case(
+        "post",
+        lambda w: reverse("results:draft"),
+        allowed(["office"], ok=400),
+        notes="the world's current year has no projects the year before: refused with a message",
+    ),
+    "results:export": Case("get", lambda w: reverse("results:export"), allowed(RESULTS_VIEW)),
+    "results:detail": Case(
+        "get",
+        lambda w: reverse("results:detail", args=[results_recommendation(w).pk]),
+        allowed(RESULTS_VIEW, unit_b_editor=404),
+    ),
+    "results:accept": Case(
+        "post",
+        lambda w: reverse("results:accept", args=[results_recommendation(w).pk]),
+        allowed(RESULTS_DECIDERS, ok=302, section=400),
+        notes="the office accepts first; the section then finds it decided (400)",
+    ),
+    "results:override": Case(
+        "post",
+        lambda w: reverse("results:override", args=[results_recommendation(w).pk]),
+        allowed(RESULTS_DECIDERS, ok=400),
+        data=lambda w, a: {"action": "keep", "amount": "", "note": ""},
+    ),
+    "results:rules": Case("get", lambda w: reverse("results:rules"), allowed(RESULTS_VIEW)),
     "evaluation:round_list": Case("get", lambda w: reverse("evaluation:round_list"), allowed(EVALUATION_VIEW)),
     "evaluation:round_new": Case("get", lambda w: reverse("evaluation:round_new"), allowed(["office"])),
     "evaluation:round_detail": Case(
@@ -1199,6 +1385,137 @@ API: dict[tuple[str, str], Case] = {
         lambda w: f"/api/v1/evaluation/forms/{evaluation_received(w).pk}/recheck",
         allowed(["office"], anonymous=401),
         data=lambda w, a: {"total": "90", "note": "复核无重大问题"},
+        json=True,
+    ),
+    ("get", "/api/v1/keyeval/agencies"): Case(
+        "get", lambda w: "/api/v1/keyeval/agencies", allowed(KEYEVAL_AGENCIES, anonymous=401)
+    ),
+    ("post", "/api/v1/keyeval/agencies"): Case(
+        "post",
+        lambda w: "/api/v1/keyeval/agencies",
+        allowed(["office"], ok=201, anonymous=401),
+        data=lambda w, a: {"name": "株洲正信会计师事务所（普通合伙）", "contact": "刘敏", "phone": "0731-28456789"},
+        json=True,
+    ),
+    ("put", "/api/v1/keyeval/agencies/{agency_id}"): Case(
+        "put",
+        lambda w: f"/api/v1/keyeval/agencies/{keyeval_agency(w).pk}",
+        allowed(["office"], anonymous=401),
+        data=lambda w, a: {"name": "湖南湘江会计师事务所有限公司", "contact": "赵磊", "phone": "0731-22881234"},
+        json=True,
+    ),
+    ("get", "/api/v1/keyeval/candidates"): Case(
+        "get", lambda w: f"/api/v1/keyeval/candidates?year={w.fiscal_year.year}", allowed(["office"], anonymous=401)
+    ),
+    ("get", "/api/v1/keyeval/evaluations"): Case(
+        "get", lambda w: "/api/v1/keyeval/evaluations", allowed(KEYEVAL_VIEW, anonymous=401)
+    ),
+    ("post", "/api/v1/keyeval/evaluations"): Case(
+        "post",
+        lambda w: "/api/v1/keyeval/evaluations",
+        allowed(["office"], ok=201, anonymous=401),
+        data=lambda w, a: {"project_ids": [w.project_b.pk]},
+        json=True,
+    ),
+    ("get", "/api/v1/keyeval/evaluations/{evaluation_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}",
+        allowed(KEYEVAL_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("get", "/api/v1/keyeval/evaluations/{evaluation_id}/outline"): Case(
+        "get",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/outline",
+        allowed(KEYEVAL_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/assign"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/assign",
+        allowed(["office"], ok=400, anonymous=401),
+        data=lambda w, a: {"agency_id": keyeval_agency(w).pk, "deadline": "2027-03-31", "fee": "50000"},
+        json=True,
+        notes="the work has started: too late to re-commission",
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/cancel"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_reported(w).pk}/cancel",
+        allowed(["office"], ok=400, anonymous=401),
+        data=lambda w, a: {"reason": "项目调整"},
+        json=True,
+        notes="a submitted report is returned or rated, not cancelled",
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/return"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/return",
+        allowed(["office"], ok=400, anonymous=401),
+        data=lambda w, a: {"note": "请补充满意度调查"},
+        json=True,
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/rate"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/rate",
+        allowed(["office"], ok=400, anonymous=401),
+        data=lambda w, a: {"quality": "85"},
+        json=True,
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/declare"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/declare",
+        allowed(["agency"], ok=400, anonymous=401),
+        data=lambda w, a: {"conflict": False},
+        json=True,
+        notes="the member has declared already",
+    ),
+    ("put", "/api/v1/keyeval/evaluations/{evaluation_id}/items"): Case(
+        "put",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/items",
+        allowed(["office", "agency"], ok=400, anonymous=401),
+        data=lambda w, a: [{"level1": "决策", "level2": "项目立项", "level3": "", "weight": "100"}],
+        json=True,
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/submit"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/submit",
+        allowed(["agency"], ok=400, anonymous=401),
+        data=lambda w, a: {"conclusion": "总体较好"},
+        notes="items not yet scored, no report",
+    ),
+    ("get", "/api/v1/results/recommendations"): Case(
+        "get", lambda w: "/api/v1/results/recommendations", allowed(RESULTS_VIEW, anonymous=401)
+    ),
+    ("get", "/api/v1/results/recommendations/{recommendation_id}"): Case(
+        "get",
+        lambda w: f"/api/v1/results/recommendations/{results_recommendation(w).pk}",
+        allowed(RESULTS_VIEW, anonymous=401, unit_b_editor=404),
+    ),
+    ("post", "/api/v1/results/draft"): Case(
+        "post",
+        lambda w: "/api/v1/results/draft",
+        allowed(["office"], anonymous=401),
+        data=lambda w, a: {"year": results_recommendation(w).budget_year.year},
+        json=True,
+    ),
+    ("post", "/api/v1/results/recommendations/{recommendation_id}/accept"): Case(
+        "post",
+        lambda w: f"/api/v1/results/recommendations/{results_recommendation(w).pk}/accept",
+        allowed(RESULTS_DECIDERS, anonymous=401, section=400),
+        notes="the office accepts first; the section then finds it decided",
+    ),
+    ("post", "/api/v1/results/recommendations/{recommendation_id}/override"): Case(
+        "post",
+        lambda w: f"/api/v1/results/recommendations/{results_recommendation(w).pk}/override",
+        allowed(RESULTS_DECIDERS, ok=400, anonymous=401),
+        data=lambda w, a: {"action": "keep", "amount": "100000000000", "note": "政策性刚性支出"},
+        json=True,
+        notes="an amount past the ceiling is refused",
+    ),
+    ("get", "/api/v1/results/rules"): Case(
+        "get", lambda w: "/api/v1/results/rules", allowed(RESULTS_VIEW, anonymous=401)
+    ),
+    ("put", "/api/v1/results/rules"): Case(
+        "put",
+        lambda w: "/api/v1/results/rules",
+        allowed(["office"], ok=400, anonymous=401),
+        data=lambda w, a: {"data": {"rules": {"中": {"cut": "101"}}}},
         json=True,
     ),
     ("get", "/api/v1/evaluation/rules"): Case(

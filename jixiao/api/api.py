@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
-from jixiao.api import accounts, budget, evaluation, goals, library, monitoring, org, rectification
+from jixiao.api import accounts, budget, evaluation, goals, keyeval, library, monitoring, org, rectification, results
 from jixiao.api.auth import AUTH
 from jixiao.core.errors import DomainError, Forbidden
 
@@ -29,6 +29,8 @@ api.add_router("/", goals.router)
 api.add_router("/", monitoring.router)
 api.add_router("/", evaluation.router)
 api.add_router("/", rectification.router)
+api.add_router("/", keyeval.router)
+api.add_router("/", results.router)
 
 
 @api.exception_handler(Forbidden)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
@@ -111,3 +112,16 @@ def unit_budget_get(*, actor: Any, ctx: ActorContext, unit_id: int) -> UnitBudge
 
 def category_list(*, actor: Any, ctx: ActorContext) -> QuerySet[ProjectCategory]:
     return ProjectCategory.objects.with_scope(region=ctx.region_ids).filter(active=True).order_by("code")
+
+
+def recommendations_for(project: Project) -> list[Any]:
+    """Results application's recommendations for this project: the one drafted from it for the
+    next year, and the one drafted for its own year from last year's project with its code. Read
+    through the app registry, as budget sits to the left of results."""
+    model = apps.get_model("results", "Recommendation")
+    return list(
+        model.objects.with_scope(region=[project.region_id], unit=[project.unit_id])
+        .filter(code=project.code, budget_year__year__in=(project.fiscal_year.year, project.fiscal_year.year + 1))
+        .select_related("budget_year", "project__fiscal_year", "decided_by")
+        .order_by("budget_year__year")
+    )

@@ -170,6 +170,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # And rectification (rectification → budget): what the project must fix.
             "can_see_rectification": has_perm(request.user, "rectification.view", project),
             "rectifications": project.rectifications.order_by("-created_at"),
+            # And key evaluation and results application (both → budget).
+            "can_see_keyeval": has_perm(request.user, "keyeval.view", project),
+            "key_evaluations": project.key_evaluations.exclude(status="cancelled").select_related("agency"),
+            "can_see_results": has_perm(request.user, "results.view", project),
+            "recommendations": selectors.recommendations_for(project),
         },
     )
 

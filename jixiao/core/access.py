@@ -72,6 +72,13 @@ PERMISSIONS: dict[str, str] = {
     "rectification.view": "查看整改事项及整改情况",
     "rectification.manage": "对发现的问题提出整改要求，确认或退回单位的整改情况",
     "rectification.respond": "反馈本单位的整改情况，上传整改佐证材料",
+    "keyeval.view": "查看财政重点评价（第三方机构只看委托给本机构、且已签署利益冲突声明的评价）",
+    "agencies.view": "查看第三方机构库及其报告质量记录",
+    "keyeval.manage": "选定重点评价项目，委托第三方机构，审核、评定评价报告，维护第三方机构库",
+    "keyeval.score": "签署利益冲突声明，维护评价指标体系并评分，上传工作底稿和评价报告",
+    "results.view": "查看结果应用建议（评价结果与下年预算挂钩）",
+    "results.manage": "生成结果应用建议，维护结果应用规则",
+    "results.decide": "采纳或调整结果应用建议",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -96,6 +103,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "evaluation.manage",
             "rectification.view",
             "rectification.manage",
+            "keyeval.view",
+            "agencies.view",
+            "keyeval.manage",
+            "results.view",
+            "results.manage",
+            "results.decide",
         }
     ),
     Role.SECTION: frozenset(
@@ -112,6 +125,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "evaluation.review",
             "rectification.view",
             "rectification.manage",
+            "keyeval.view",
+            "agencies.view",
+            "results.view",
+            "results.decide",
         }
     ),
     Role.UNIT_EDITOR: frozenset(
@@ -128,6 +145,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "evaluation.edit",
             "rectification.view",
             "rectification.respond",
+            "keyeval.view",
+            "results.view",
         }
     ),
     Role.UNIT_LEADER: frozenset(
@@ -143,10 +162,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "evaluation.view",
             "evaluation.leader_review",
             "rectification.view",
+            "keyeval.view",
+            "results.view",
         }
     ),
-    # Evaluators judge indicators against the library too.
-    Role.AGENCY: frozenset({"library.view"}),
+    # Evaluators judge indicators against the library too. Their reach is NONE: they see key
+    # evaluations through their agency's assignments (and a signed declaration), not the unit tree.
+    Role.AGENCY: frozenset({"library.view", "keyeval.view", "keyeval.score"}),
     # Auditors read all business data and the log, and change nothing. Accounts are the
     # administrator's alone (issue #2: users and roles, system administrator only); the log
     # still shows the auditor who did what.
@@ -160,6 +182,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "monitoring.view",
             "evaluation.view",
             "rectification.view",
+            "keyeval.view",
+            "agencies.view",
+            "results.view",
         }
     ),
     # 三员分立: the administrator manages accounts but sees no business data. It sees the

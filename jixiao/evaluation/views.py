@@ -2,7 +2,6 @@
 scores, the workflow, evidence, finance's sample and re-check, and the scoring rules. Views parse
 and render; the services decide and write."""
 
-import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -26,20 +25,10 @@ from jixiao.org.models import FiscalYear
 from jixiao.org.selectors import unit_list
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.pagination import paginate, querystring_without_page
+from jixiao.web.params import date_param, int_param
 
 WAN = Decimal(10000)
 LINE_FIELDS = ("actual", "score", "deviation_reason", "source")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
-
-
-def _date(value: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise DomainError(f"{label}「{value}」不是 YYYY-MM-DD 格式的日期") from None
 
 
 def _decimal(value: str, label: str) -> Decimal | None:
@@ -86,7 +75,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     choices = [(fy, services.eligible_sheets(fy).count()) for fy in years]
     if request.method == "POST":
         post = request.POST
-        fiscal_year = next((fy for fy in years if fy.pk == _int(post.get("year"))), None)
+        fiscal_year = next((fy for fy in years if fy.pk == int_param(post.get("year"))), None)
         try:
             if fiscal_year is None:
                 raise DomainError("请选择评价年度")
@@ -94,7 +83,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 fiscal_year=fiscal_year,
                 title=post.get("title", ""),
-                deadline=_date(post.get("deadline", ""), "报送截止日期"),
+                deadline=date_param(post.get("deadline", ""), "报送截止日期"),
                 instructions=post.get("instructions", ""),
             )
         except Forbidden:
@@ -117,7 +106,7 @@ def _choice(request: HttpRequest) -> dict[str, Any]:
         "status": request.GET.get("status", ""),
         "grade": request.GET.get("grade", ""),
         "kind": request.GET.get("kind", ""),
-        "unit_id": _int(request.GET.get("unit")),
+        "unit_id": int_param(request.GET.get("unit")),
         "sampled": request.GET.get("sampled") == "1",
         "distorted": request.GET.get("distorted") == "1",
         "q": request.GET.get("q", "").strip()[:50],
@@ -285,7 +274,7 @@ def _form_in(post: Any) -> services.FormIn:
         raise DomainError("表单内容不完整，请刷新页面后重新填写")
     lines = []
     for n, raw in enumerate(positions):
-        position = _int(raw)
+        position = int_param(raw)
         if position is None:
             raise DomainError("表单内容不完整，请刷新页面后重新填写")
         lines.append(
@@ -323,7 +312,7 @@ def _typed_back(form: SelfEval, lines: list[Any], post: Any) -> None:
     by_position = {line.position: line for line in lines}
     positions = post.getlist("line_position")
     for n, raw in enumerate(positions):
-        position = _int(raw)
+        position = int_param(raw)
         line = by_position.get(position) if position is not None else None
         if line is None:
             continue
@@ -447,7 +436,10 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = selectors.form_get(actor=request.user, ctx=ctx_of(request), pk=pk)
     try:
         services.evidence_add(
-            actor=request.user, form=form, upload=request.FILES.get("file"), position=_int(request.POST.get("position"))
+            actor=request.user,
+            form=form,
+            upload=request.FILES.get("file"),
+            position=int_param(request.POST.get("position")),
         )
     except Forbidden:
         raise PermissionDenied from None
@@ -495,7 +487,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     years = list(FiscalYear.objects.with_scope(region=[region.pk]).filter(region=region).order_by("-year"))
     if not years:
         raise Http404("尚未设置预算年度")
-    wanted = _int(request.GET.get("year") or request.POST.get("year"))
+    wanted = int_param(request.GET.get("year") or request.POST.get("year"))
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) or ctx.fiscal_year or years[0]
     version, data = compute.rules_for(region.pk, fiscal_year.pk)
     current = compute.rules_in_force(region.pk, fiscal_year.pk)

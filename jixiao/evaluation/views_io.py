@@ -17,16 +17,13 @@ from jixiao.evaluation.models import EDITABLE, Round, SelfEval
 from jixiao.org.selectors import unit_get
 from jixiao.web import uploads
 from jixiao.web.decorators import ctx_of, require_perm
+from jixiao.web.params import int_param
 
 IMPORT_KIND = "evaluation"
 
 
 class FormUploadForm(forms.Form):
     file = forms.FileField(label="选择填好的自评表模板（.xlsx）")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -46,7 +43,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         round_=round_,
         status=request.GET.get("status", ""),
         grade=request.GET.get("grade", ""),
-        unit_id=_int(request.GET.get("unit")),
+        unit_id=int_param(request.GET.get("unit")),
         kind=request.GET.get("kind", ""),
         sampled=request.GET.get("sampled") == "1",
         distorted=request.GET.get("distorted") == "1",
@@ -74,7 +71,7 @@ def form_template(request: HttpRequest, pk: int) -> HttpResponse:
     listed = selectors.forms(ctx=ctx).filter(round=round_, status__in=EDITABLE)
     suffix = ""
     if request.GET.get("unit"):
-        unit_id = _int(request.GET.get("unit"))
+        unit_id = int_param(request.GET.get("unit"))
         if unit_id is None:
             raise Http404("没有找到该单位")
         unit = unit_get(actor=request.user, ctx=ctx, pk=unit_id)

@@ -31,6 +31,7 @@ from jixiao.library.selectors import recommend_for_project
 from jixiao.org.selectors import unit_get, unit_list
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.pagination import paginate, querystring_without_page
+from jixiao.web.params import int_param
 
 LEVEL2 = {
     "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
@@ -50,17 +51,13 @@ SORT_LABELS = [
 ]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
-
-
 @require_perm("goals.view")
 def sheet_list(request: HttpRequest) -> HttpResponse:
     ctx = ctx_of(request)
     g = request.GET
     choice: dict[str, Any] = {
         "q": g.get("q", "").strip()[:100],
-        "unit_id": _int(g.get("unit")),
+        "unit_id": int_param(g.get("unit")),
         "status": g.get("status", "") if g.get("status", "") in {s.value for s in State} else "",
         "kind": g.get("kind", "") if g.get("kind", "") in Kind.values else "",
         "family": g.get("family", "") if g.get("family", "") in FAMILIES else "",
@@ -141,6 +138,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshots": sheet.snapshots.all(),
             "before": before,
             "before_rows": _with_actuals(before),
+            "recommendations": _recommendations(request, sheet),
             "actions": [a for a in actions if has_perm(request.user, a.perm, sheet)],
             "funds": [(label, amount) for _, label, amount in sheet.funds if amount],
             "grade_handling": GRADE_HANDLING,
@@ -158,10 +156,10 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
     """A new draft: for a project (``project``), or the department sheet of a unit (``unit``)."""
     ctx = ctx_of(request)
     try:
-        if (project_id := _int(request.POST.get("project"))) is not None:
+        if (project_id := int_param(request.POST.get("project"))) is not None:
             project = budget_selectors.project_get(actor=request.user, ctx=ctx, pk=project_id)
             sheet = services.sheet_create_for_project(actor=request.user, project=project)
-        elif (unit_id := _int(request.POST.get("unit"))) is not None and ctx.fiscal_year is not None:
+        elif (unit_id := int_param(request.POST.get("unit"))) is not None and ctx.fiscal_year is not None:
             unit = unit_get(actor=request.user, ctx=ctx, pk=unit_id)
             sheet = services.sheet_create_for_department(actor=request.user, unit=unit, fiscal_year=ctx.fiscal_year)
         else:
@@ -222,7 +220,7 @@ def rows_from_post(post: Any, *, lenient: bool = False) -> list[Row]:
                 weight=weight,
                 basis=cell["basis"],
                 source=cell["source"],
-                library_indicator_id=_int(cell["lib"]),
+                library_indicator_id=int_param(cell["lib"]),
             )
         )
     return rows
@@ -252,6 +250,13 @@ def _lines_from_post(post: Any) -> list[dict[str, str]]:
     return lines
 
 
+def _recommendations(request: HttpRequest, sheet: Any) -> list[Any]:
+    """What results application recommends for the sheet's project (from last year's results)."""
+    if sheet.project is None or not has_perm(request.user, "results.view", sheet):
+        return []
+    return budget_selectors.recommendations_for(sheet.project)
+
+
 def _editor_context(
     request: HttpRequest, sheet: Any, rows: list[Row], findings: list[checks.Finding]
 ) -> dict[str, Any]:
@@ -271,6 +276,7 @@ def _editor_context(
         "before": before,
         "before_rows": _with_actuals(before),
         "suggestions": suggestions,
+        "recommendations": _recommendations(request, sheet),
         "fund_sources": [(s.value, s.label, getattr(sheet, f"fund_{s.value}")) for s in FundSource],
         "families": FAMILIES,
     }

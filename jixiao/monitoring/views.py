@@ -1,7 +1,6 @@
 """Monitoring pages: the office's rounds and overview, the units' forms, decisions, the calendar
 and the warning rules. Views parse and render; the services decide and write."""
 
-import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any, cast
@@ -36,19 +35,9 @@ from jixiao.monitoring.models import (
 from jixiao.org.selectors import unit_list
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.pagination import paginate, querystring_without_page
+from jixiao.web.params import date_param, int_param
 
 WAN = Decimal(10000)
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
-
-
-def _date(value: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise DomainError(f"{label}「{value}」不是 YYYY-MM-DD 格式的日期") from None
 
 
 def _wan_or_none(value: str, label: str) -> Decimal | None:
@@ -88,17 +77,17 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         try:
-            category = categories.filter(pk=_int(post.get("category"))).first() if post.get("category") else None
+            category = categories.filter(pk=int_param(post.get("category"))).first() if post.get("category") else None
             round_ = services.round_open(
                 actor=request.user,
                 fiscal_year=ctx.fiscal_year,
                 title=post.get("title", ""),
-                month=_int(post.get("month")) or 0,
-                deadline=_date(post.get("deadline", ""), "报送截止日期"),
+                month=int_param(post.get("month")) or 0,
+                deadline=date_param(post.get("deadline", ""), "报送截止日期"),
                 kind=post.get("kind", RoundKind.GENERAL),
                 scope=post.get("scope", Scope.ALL),
                 category=category,
-                project_ids=[pk for pk in (_int(v) for v in post.getlist("projects")) if pk is not None],
+                project_ids=[pk for pk in (int_param(v) for v in post.getlist("projects")) if pk is not None],
                 instructions=post.get("instructions", ""),
             )
         except Forbidden:
@@ -131,7 +120,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     choice: dict[str, Any] = {
         "light": request.GET.get("light", ""),
         "status": request.GET.get("status", ""),
-        "unit_id": _int(request.GET.get("unit")),
+        "unit_id": int_param(request.GET.get("unit")),
         "q": request.GET.get("q", "").strip()[:50],
     }
     listed = selectors.report_list(
@@ -251,7 +240,7 @@ def _lines_from_post(post: Any) -> list[services.LineIn]:
         raise DomainError("表单内容不完整，请刷新页面后重新填写")
     lines = []
     for n, raw in enumerate(positions):
-        position = _int(raw)
+        position = int_param(raw)
         if position is None:
             raise DomainError("表单内容不完整，请刷新页面后重新填写")
         lines.append(services.LineIn(position=position, **{f: values[f][n] for f in fields}))
@@ -406,7 +395,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存用款计划，本项目的监控预警已按计划重新计算。")
             back = request.POST.get("report")
-            if (report_id := _int(back)) is not None:
+            if (report_id := int_param(back)) is not None:
                 return redirect("monitoring:report_detail", pk=report_id)
             return redirect("monitoring:plan_edit", pk=project.pk)
     current = typed or ([f"{a / WAN:.2f}" for a in plan.amounts] if plan else [""] * 12)
@@ -436,7 +425,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             report=report,
             kind=request.POST.get("kind", ""),
             reason=request.POST.get("reason", ""),
-            working_days=_int(request.POST.get("working_days")) or 0,
+            working_days=int_param(request.POST.get("working_days")) or 0,
             amount=_wan_or_none(request.POST.get("amount", ""), "涉及金额"),
         )
     except Forbidden:
@@ -509,7 +498,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
     """The working-day calendar decisions' deadlines count in; the office keeps it."""
     ctx = ctx_of(request)
     region = ctx.current_region
-    year = _int(request.GET.get("year")) or (ctx.fiscal_year.year if ctx.fiscal_year else selectors.today().year)
+    year = int_param(request.GET.get("year")) or (ctx.fiscal_year.year if ctx.fiscal_year else selectors.today().year)
     can_manage = has_perm(request.user, "monitoring.manage", region)
     if request.method == "POST":
         if not can_manage:
@@ -522,7 +511,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
                 services.holiday_save(
                     actor=request.user,
                     region=region,
-                    date=_date(request.POST.get("date", ""), "日期"),
+                    date=date_param(request.POST.get("date", ""), "日期"),
                     name=request.POST.get("name", ""),
                     working=request.POST.get("working") == "1",
                 )

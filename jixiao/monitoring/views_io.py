@@ -16,16 +16,13 @@ from jixiao.monitoring.models import EDITABLE_REPORT, Report, Round
 from jixiao.org.selectors import unit_get
 from jixiao.web import uploads
 from jixiao.web.decorators import ctx_of, require_perm
+from jixiao.web.params import int_param
 
 IMPORT_KIND = "monitoring"
 
 
 class ReportUploadForm(forms.Form):
     file = forms.FileField(label="选择填好的监控表模板（.xlsx）")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdecimal() and len(value) < 10 else None
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -46,7 +43,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
             round_=round_,
             light=request.GET.get("light", ""),
             status=request.GET.get("status", ""),
-            unit_id=_int(request.GET.get("unit")),
+            unit_id=int_param(request.GET.get("unit")),
             q=request.GET.get("q", "").strip()[:50],
         )
         .select_related("unit", "project__category")
@@ -65,7 +62,7 @@ def report_template(request: HttpRequest, pk: int) -> HttpResponse:
     reports = selectors.reports(ctx=ctx).filter(round=round_, status__in=EDITABLE_REPORT)
     suffix = ""
     if request.GET.get("unit"):
-        unit_id = _int(request.GET.get("unit"))
+        unit_id = int_param(request.GET.get("unit"))
         if unit_id is None:
             raise Http404("没有找到该单位")
         unit = unit_get(actor=request.user, ctx=ctx, pk=unit_id)

@@ -34,8 +34,14 @@ def test_unit_editor_logs_in_and_sees_the_chinese_home_page(world: World, live_s
         "绩效目标",
         "运行监控",
         "绩效自评",
+        "重点评价",
         "整改",
+        "结果应用",
         "指标库",
+        "设置",
+    ]
+    page.click("nav .dropdown-toggle")
+    assert [t.strip() for t in page.locator("nav .navbar-nav .dropdown-item").all_inner_texts()] == [
         "业务股室",
         "预算年度",
     ]
@@ -58,6 +64,9 @@ def test_unit_search_filters_the_tree_while_typing(world: World, live_server: An
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/org/units/")
+    # The office has the longest menu: it still fits the 1280-pixel window, no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.locator("nav .nav-link").all_inner_texts()[-1].strip() == "设置"
     assert page.locator("#unit-rows tr").count() == 3
     page.fill("#unit-search", "第一中学")
     page.wait_for_function("document.querySelectorAll('#unit-rows tr').length === 2")
