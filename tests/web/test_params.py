@@ -8,7 +8,16 @@ from jixiao.web.params import date_param, int_param
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("12", 12), ("0", 0), ("", None), (None, None), ("-1", None), ("１２", None), ("1.5", None), ("1234567890", None)],
+    [
+        ("12", 12),
+        ("0", 0),
+        ("", None),
+        (None, None),
+        ("-1", None),
+        ("\uff11\uff12", None),
+        ("1.5", None),
+        ("1234567890", None),
+    ],
 )
 def test_int_param_reads_ascii_ids_only(value: str | None, expected: int | None) -> None:
     assert int_param(value) == expected
