@@ -704,7 +704,8 @@ PAGES: dict[str, Case] = {
     "keyeval:evidence_download": Case(
         "get",
         lambda w: reverse("keyeval:evidence_download", args=[keyeval_evidence(w).pk]),
-        allowed(KEYEVAL_VIEW, unit_b_editor=404),
+        allowed(KEYEVAL_VIEW, unit_a_editor=404, unit_a_leader=404, unit_b_editor=404),
+        notes="the evaluated unit sees the working papers once the report is in",
     ),
     "keyeval:evidence_remove": Case(
         "post",

@@ -80,6 +80,8 @@ def _number(value: Any, what: str, example: str) -> Decimal:
         raise ValueError(f'{what}应为数字，如 "{example}"') from None
     if not number.is_finite():
         raise ValueError(f"{what}应为有限的数字")
+    if number.adjusted() > 12:
+        raise ValueError(f"{what}超出范围")
     return number
 
 
@@ -602,7 +604,14 @@ def _detail(request: HttpRequest, evaluation_id: int) -> EvaluationDetailOut:
     """The detail as the caller may see it: with the fee and the declarations for finance."""
     evaluation = _evaluation(request, evaluation_id)
     schema = FinanceDetailOut if _sees_fee(request.user) else EvaluationDetailOut
-    return schema.from_orm(evaluation, context={"request": request})
+    out = schema.from_orm(evaluation, context={"request": request})
+    if not selectors.sees_scores(request.user, evaluation):
+        for item in out.items:
+            item.score, item.note, item.lost = None, "", None
+        for part in out.subtotals:
+            part.score = None
+        out.evidence = []
+    return out
 
 
 def _listed(request: HttpRequest, evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
@@ -671,7 +680,7 @@ def get_outline(request: HttpRequest, evaluation_id: int) -> Any:
     evaluation = _evaluation(request, evaluation_id)
     return [
         {"heading": s.heading, "paragraphs": list(s.paragraphs), "table": [list(row) for row in s.table]}
-        for s in core.outline(selectors.facts(evaluation))
+        for s in core.outline(selectors.facts(evaluation, scores=selectors.sees_scores(request.user, evaluation)))
     ]
 
 

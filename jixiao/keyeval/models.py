@@ -116,6 +116,12 @@ class Evaluation(models.Model):
         verbose_name_plural = "财政重点评价"
         ordering = ["-fiscal_year__year", "status", "id"]
         indexes = [models.Index(fields=["status"])]
+        constraints = [
+            # One evaluation under way per project; a cancelled one leaves room for a new one.
+            models.UniqueConstraint(
+                fields=["project"], condition=~models.Q(status="cancelled"), name="keyeval_one_per_project"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

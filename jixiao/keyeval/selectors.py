@@ -2,6 +2,7 @@
 agency member sees only those assigned to the member's agency, and — until the member signs the
 declaration — only enough to sign it (``NotDeclared``)."""
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -94,11 +95,20 @@ def evaluation_get(*, actor: Any, ctx: ActorContext, pk: int, declared: bool = T
     return found
 
 
+def sees_scores(actor: Any, evaluation: Evaluation) -> bool:
+    """The evaluated unit sees the agency's scores and notes once the report is in, not while the
+    agency is still scoring: an evaluation under way is the agency's, free of pressure."""
+    unit_roles = (Role.UNIT_EDITOR, Role.UNIT_LEADER)
+    return getattr(actor, "role", None) not in unit_roles or evaluation.status in (Status.SUBMITTED, Status.RATED)
+
+
 def evidence_get(*, actor: Any, ctx: ActorContext, pk: int) -> Evidence:
     found = Evidence.objects.filter(pk=pk).first()
     if found is None:
         raise Http404("没有找到该文件")
-    evaluation_get(actor=actor, ctx=ctx, pk=found.evaluation_id)
+    evaluation = evaluation_get(actor=actor, ctx=ctx, pk=found.evaluation_id)
+    if not sees_scores(actor, evaluation):  # working papers are the agency's until the report is in
+        raise Http404("没有找到该文件")
     return found
 
 
@@ -135,8 +145,9 @@ FUND_FIELDS = (
 )
 
 
-def facts(evaluation: Evaluation) -> core.Facts:
-    """What the report outline is pre-filled with."""
+def facts(evaluation: Evaluation, *, scores: bool = True) -> core.Facts:
+    """What the report outline is pre-filled with; without the agency's scores and notes when
+    ``scores`` is False (the evaluated unit, while the agency is still at work)."""
     from jixiao.keyeval.services import as_core, goal_indicators
 
     project = evaluation.project
@@ -152,7 +163,10 @@ def facts(evaluation: Evaluation) -> core.Facts:
         indicators=goal_indicators(project),
         agency=evaluation.agency.name if evaluation.agency else "",
         evaluated_on=evaluation.submitted_at.date() if evaluation.submitted_at else None,
-        items=as_core(list(evaluation.items.all())),
+        items=[
+            item if scores else dataclasses.replace(item, score=None, note="")
+            for item in as_core(list(evaluation.items.all()))
+        ],
         description=project.description,
     )
 

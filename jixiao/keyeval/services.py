@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jixiao.accounts.permissions import ensure_perm, has_perm, region_ids_for
@@ -24,6 +24,7 @@ from jixiao.core import keyeval as core
 from jixiao.core.access import Role
 from jixiao.core.errors import DomainError, Forbidden
 from jixiao.core.evidence import evidence_name
+from jixiao.evaluation.compute import rules_in_force
 from jixiao.goals.models import GoalSheet
 from jixiao.keyeval.models import (
     AGENCY_EDITABLE,
@@ -219,30 +220,41 @@ def evaluation_select(
     if taken:
         raise DomainError(f"以下项目已有进行中的重点评价：{'、'.join(sorted(taken))}")
     created = []
-    with transaction.atomic():
-        for project in projects:
-            evaluation = Evaluation.objects.create(
-                region_id=project.region_id,
-                fiscal_year_id=project.fiscal_year_id,
-                project=project,
-                unit_id=project.unit_id,
-                title=f"{project.name}{project.fiscal_year.year}年度财政重点评价",
-                reasons=list((reasons or {}).get(project.pk, [])),
-                requirements=requirements,
-                template_version=template.version,
-                created_by=actor,
-            )
-            rows = _item_rows(core.build_items(goal_indicators(project), template))
-            for row in rows:
-                row.evaluation = evaluation
-            Item.objects.bulk_create(rows)
-            log_action(
-                actor=actor,
-                action="keyeval.evaluation.selected",
-                target=evaluation,
-                data={"project": project.code, "reasons": evaluation.reasons},
-            )
-            created.append(evaluation)
+    try:
+        with transaction.atomic():
+            created = _create_evaluations(actor, projects, reasons or {}, requirements, template)
+    except IntegrityError:  # a second click that passed the check above at the same moment
+        raise DomainError("所选项目已有进行中的重点评价，请刷新页面后重试") from None
+    return created
+
+
+def _create_evaluations(
+    actor: Any, projects: Sequence[Project], reasons: dict[int, list[str]], requirements: str, template: Any
+) -> list[Evaluation]:
+    created = []
+    for project in projects:
+        evaluation = Evaluation.objects.create(
+            region_id=project.region_id,
+            fiscal_year_id=project.fiscal_year_id,
+            project=project,
+            unit_id=project.unit_id,
+            title=f"{project.name[:180]}{project.fiscal_year.year}年度财政重点评价",
+            reasons=list(reasons.get(project.pk, [])),
+            requirements=requirements,
+            template_version=template.version,
+            created_by=actor,
+        )
+        rows = _item_rows(core.build_items(goal_indicators(project), template))
+        for row in rows:
+            row.evaluation = evaluation
+        Item.objects.bulk_create(rows)
+        log_action(
+            actor=actor,
+            action="keyeval.evaluation.selected",
+            target=evaluation,
+            data={"project": project.code, "reasons": evaluation.reasons},
+        )
+        created.append(evaluation)
     return created
 
 
@@ -305,6 +317,7 @@ def declare(*, actor: Any, evaluation: Evaluation, conflict: bool, statement: st
     text = DECLARATION if not conflict else _text(statement, "利害关系说明", required=True)
     with transaction.atomic():
         evaluation = _locked(evaluation)
+        ensure_agency(actor, evaluation, declared=False)  # the commission may have moved meanwhile
         _status(evaluation, (Status.ASSIGNED, Status.WORKING), "签署声明")
         if Declaration.objects.filter(evaluation=evaluation, user=actor).exists():
             raise DomainError("您已就该评价签署过声明")
@@ -357,6 +370,8 @@ def items_save(*, actor: Any, evaluation: Evaluation, rows: Sequence[ItemIn]) ->
     else:
         ensure_perm(actor, "keyeval.manage", evaluation)
         allowed = (Status.SELECTED, Status.ASSIGNED)
+        if any(r.score is not None or (r.note or "").strip() for r in rows):
+            raise DomainError("评分和评分说明由受托机构填写，财政只能调整指标和分值")
     if not rows:
         raise DomainError("指标体系至少应有一项指标")
     if len(rows) > 200:
@@ -367,9 +382,9 @@ def items_save(*, actor: Any, evaluation: Evaluation, rows: Sequence[ItemIn]) ->
         _text(r.explanation, f"第 {n} 项的指标解释")
         _text(r.standard, f"第 {n} 项的评分标准")
         _text(r.note, f"第 {n} 项的评分说明")
-        if not r.weight.is_finite() or abs(r.weight) >= 1000:
+        if not r.weight.is_finite() or r.weight.copy_abs() >= 1000:
             raise DomainError(f"第 {n} 项的分值或得分超出范围")
-        if r.score is not None and (not r.score.is_finite() or abs(r.score) >= 1000):
+        if r.score is not None and (not r.score.is_finite() or r.score.copy_abs() >= 1000):
             raise DomainError(f"第 {n} 项的分值或得分超出范围")
         if r.weight != r.weight.quantize(CENT):  # stored to the cent: 3.995 would silently become 4.00
             raise DomainError(f"第 {n} 项「{r.level3.strip()}」的分值 {r.weight} 超过两位小数")
@@ -379,6 +394,8 @@ def items_save(*, actor: Any, evaluation: Evaluation, rows: Sequence[ItemIn]) ->
         raise DomainError("；".join(c.message for c in blocking))
     with transaction.atomic():
         evaluation = _locked(evaluation)
+        if getattr(actor, "role", None) == Role.AGENCY:
+            ensure_agency(actor, evaluation)  # the commission may have moved meanwhile
         _status(evaluation, allowed, "修改指标体系或评分")
         # Replacing the items must not cascade to the working papers attached to them: each
         # follows its item by name, and stays with the evaluation as a whole if the item went.
@@ -426,6 +443,7 @@ def evidence_add(
         raise DomainError("所选指标不属于该评价")
     with transaction.atomic():
         evaluation = _locked(evaluation)
+        ensure_agency(actor, evaluation)  # the commission may have moved meanwhile
         _status(evaluation, tuple(AGENCY_EDITABLE), "上传工作底稿")
         evidence = Evidence(evaluation=evaluation, item=item, name=name, size=upload.size or 0, uploaded_by=actor)
         evidence.file.save(name, upload, save=False)
@@ -444,6 +462,7 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
     ensure_agency(actor, evaluation)
     with transaction.atomic():
         evaluation = _locked(evaluation)
+        ensure_agency(actor, evaluation)  # the commission may have moved meanwhile
         _status(evaluation, tuple(AGENCY_EDITABLE), "删除工作底稿")
         name = evidence.name
         evidence.delete()
@@ -477,6 +496,7 @@ def submit(
             raise DomainError(f"评价报告应为 {'、'.join(sorted(REPORT_TYPES))} 文件，收到「{name}」")
     with transaction.atomic():
         evaluation = _locked(evaluation)
+        ensure_agency(actor, evaluation)  # the commission may have moved meanwhile
         _status(evaluation, tuple(AGENCY_EDITABLE), "提交报告")
         evaluation.conclusion = conclusion
         problems = submission_problems(evaluation)
@@ -492,7 +512,9 @@ def submit(
             evaluation.report_name, evaluation.report_size = name, report.size or 0
         total = core.total(as_core(list(evaluation.items.all())))
         assert total is not None  # every item is scored (checked above)
-        evaluation.total, evaluation.grade = total, core.grade(total)
+        # Graded by the region's bands for that year, as its self-evaluations are.
+        evaluation.total = total
+        evaluation.grade = core.grade(total, rules_in_force(evaluation.region_id, evaluation.fiscal_year_id))
         evaluation.status, evaluation.submitted_by, evaluation.submitted_at = Status.SUBMITTED, actor, timezone.now()
         evaluation.save()
         log_action(
@@ -513,7 +535,9 @@ def return_report(*, actor: Any, evaluation: Evaluation, note: str) -> Evaluatio
         _status(evaluation, (Status.SUBMITTED,), "退回")
         evaluation.status, evaluation.return_note = Status.WORKING, note
         evaluation.returns += 1
-        evaluation.save(update_fields=["status", "return_note", "returns"])
+        # The score is the agency's again until it resubmits: no stale total on any page.
+        evaluation.total, evaluation.grade = None, ""
+        evaluation.save(update_fields=["status", "return_note", "returns", "total", "grade"])
         log_action(actor=actor, action="keyeval.evaluation.returned", target=evaluation, data={"reason": note})
     return evaluation
 

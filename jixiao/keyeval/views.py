@@ -53,6 +53,8 @@ def _number(value: str, label: str) -> Decimal | None:
         raise DomainError(f"{label}：「{value.strip()}」不是数字") from None
     if not number.is_finite():
         raise DomainError(f"{label}：「{value.strip()}」不是数字")
+    if number.adjusted() > 12:  # past 千亿: a slip of the keyboard, and beyond Decimal's arithmetic soon after
+        raise DomainError(f"{label}：「{value.strip()}」超出范围")
     return number
 
 
@@ -263,6 +265,7 @@ def _detail(request: HttpRequest, ev: Evaluation, *, status: int = 200) -> HttpR
             "indicators": services.goal_indicators(project),
             "selfevals": [(s, has_perm(user, "evaluation.view", s)) for s in selectors.selfevals_of(ev)],
             "show_fee": has_perm(user, "agencies.view"),
+            "show_scores": selectors.sees_scores(user, ev),
             "declarations": declarations,
             "all_declarations": _sees_all_declarations(user),
             "groups": [
@@ -574,7 +577,7 @@ def outline(request: HttpRequest, pk: int) -> HttpResponse:
     """The report outline (财预〔2020〕10号 annex 3) filled with what is known; as a printable
     page, or as text (UTF-8 with BOM so that Windows Notepad shows the Chinese)."""
     ev = _get(request, pk)
-    sections = core.outline(selectors.facts(ev))
+    sections = core.outline(selectors.facts(ev, scores=selectors.sees_scores(request.user, ev)))
     if request.GET.get("format") == "txt":
         response = HttpResponse(
             ("\ufeff" + core.outline_text(sections)).encode(), content_type="text/plain; charset=utf-8"

@@ -205,7 +205,7 @@ def explanation(recommendation: Recommendation) -> str:
 def facts_for(projects: list[Project], budget_year: int) -> dict[int, linkage.Facts]:
     """The results known for each project (by code, every year before ``budget_year``): the
     latest accepted self-evaluation and finance's re-check of it, the latest rated key
-    evaluation, the monitoring decisions on the project itself, and its rectification not
+    evaluation unless it is older than that self-evaluation, the monitoring decisions on the project itself, and its rectification not
     closed (or closed since the earliest project's year). Five queries whatever the number of
     projects."""
     if not projects:
@@ -215,6 +215,7 @@ def facts_for(projects: list[Project], budget_year: int) -> dict[int, linkage.Fa
     grades: dict[str, list[linkage.Grade]] = defaultdict(list)
     grading: dict[int, ScoringRules] = {}
     seen: set[str] = set()
+    selfeval_year: dict[str, int] = {}
     for form in (
         SelfEval.objects.with_scope(region=region_ids, unit=None)
         .filter(project__code__in=codes, status=FormStatus.ACCEPTED, round__fiscal_year__year__lt=budget_year)
@@ -227,6 +228,7 @@ def facts_for(projects: list[Project], budget_year: int) -> dict[int, linkage.Fa
             continue
         seen.add(code)
         year = form.round.fiscal_year.year
+        selfeval_year[code] = year
         grades[code].append(
             linkage.Grade(
                 source="selfeval",
@@ -258,6 +260,10 @@ def facts_for(projects: list[Project], budget_year: int) -> dict[int, linkage.Fa
     ):
         code = ev.project.code
         if code in seen or ev.grade not in linkage.GRADES:
+            continue
+        # A key evaluation of an earlier year than the latest self-evaluation is history: the
+        # newer result decides (else a 2021 差 would still cut a project rated 优 in 2025).
+        if ev.fiscal_year.year < selfeval_year.get(code, 0):
             continue
         seen.add(code)
         grades[code].append(

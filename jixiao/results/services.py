@@ -70,6 +70,9 @@ def draft(*, actor: Any, budget_year: FiscalYear) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "kept": 0}
     manager = Recommendation.objects.with_scope(region=[region.pk], unit=None)
     with transaction.atomic():
+        # The year's row is the lock: two drafts at once (a double click) run one after the other
+        # instead of both inserting the first time.
+        FiscalYear.objects.with_scope(region=[region.pk]).select_for_update().filter(pk=budget_year.pk).first()
         existing = {r.code: r for r in manager.select_for_update().filter(budget_year=budget_year)}
         new = []
         changed = []
@@ -159,6 +162,7 @@ def override(*, actor: Any, recommendation: Recommendation, action: str, amount:
             "status": rec.status,
             "action": rec.final_action or rec.action,
             "amount": str(rec.final_amount if rec.final_amount is not None else rec.amount),
+            "reason": rec.decision_note,
         }
         rec.status, rec.final_action, rec.final_amount, rec.decision_note = Status.OVERRIDDEN, action, amount, note
         rec.decided_by, rec.decided_at = actor, timezone.now()

@@ -10,8 +10,11 @@ from jixiao.web.todo import Todo, todo_provider
 
 @todo_provider
 def recommendations_waiting(actor: Any, ctx: ActorContext) -> list[Todo]:
-    """Finance: drafts for the context's budget year not yet accepted or overridden."""
-    if ctx.fiscal_year is None or not has_perm(actor, "results.decide"):
+    """Finance: drafts for the budget year the results page works on (next year's, while this
+    year is the one worked in) not yet accepted or overridden."""
+    year = selectors.default_budget_year(ctx)
+    if year is None or not has_perm(actor, "results.decide"):
         return []
-    drafts = selectors.recommendations(ctx=ctx).filter(budget_year=ctx.fiscal_year, status=Status.DRAFT)
-    return [Todo("待确认的结果应用建议", drafts.count(), f"{reverse('results:list')}?status=draft", "info")]
+    drafts = selectors.recommendations(ctx=ctx).filter(budget_year=year, status=Status.DRAFT)
+    url = f"{reverse('results:list')}?year={year.year}&status=draft"
+    return [Todo(f"待确认的 {year.year} 年度结果应用建议", drafts.count(), url, "info")]

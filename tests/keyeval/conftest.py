@@ -1,6 +1,7 @@
 """A key evaluation of unit A's project: the agency registered with the world's agency user as
 its member, and the evaluation at each stage of its life."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -65,6 +66,11 @@ def scored_rows(evaluation: Evaluation, lose: Decimal = Decimal(0)) -> list[serv
         )
         for n, i in enumerate(items)
     ]
+
+
+def shaped_rows(evaluation: Evaluation) -> list[services.ItemIn]:
+    """The index system as it stands, unscored: what the office may change before the work."""
+    return [dataclasses.replace(r, score=None, note="") for r in scored_rows(evaluation)]
 
 
 @pytest.fixture

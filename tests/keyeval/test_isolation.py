@@ -177,8 +177,9 @@ def test_evidence_follows_its_evaluation(world: World, outsiders: Agency, workin
         actor = world.actors[who]
         return selectors.evidence_get(actor=actor, ctx=ctx_of(actor), pk=paper.pk)
 
-    assert evidence("agency") == evidence("office") == evidence("unit_a_editor") == paper
-    for who in ("outsider", "unit_b_editor", "sysadmin"):
+    assert evidence("agency") == evidence("office") == evidence("auditor") == paper
+    # The evaluated unit sees the agency's working papers once the report is in, not before.
+    for who in ("outsider", "unit_b_editor", "sysadmin", "unit_a_editor", "unit_a_leader"):
         with pytest.raises(Http404):
             evidence(who)
     with pytest.raises(selectors.NotDeclared):

@@ -29,7 +29,7 @@ from tests.conftest import World
 from tests.evaluation.conftest import fill, form_of
 from tests.evaluation.conftest import open_round as open_selfeval_round
 from tests.factories import FiscalYearFactory, ProjectFactory, UserFactory
-from tests.keyeval.conftest import DEADLINE, assign, make_agency, scored_rows, select
+from tests.keyeval.conftest import DEADLINE, assign, make_agency, scored_rows, select, shaped_rows
 from tests.monitoring.conftest import approve_sheet, open_round, pay, report_of
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -222,7 +222,7 @@ WORKFLOW = {
     ),
     "items_office": Step(
         "office",
-        lambda w, e, a: services.items_save(actor=a, evaluation=e, rows=scored_rows(e, Decimal(1))),
+        lambda w, e, a: services.items_save(actor=a, evaluation=e, rows=shaped_rows(e)),
         {Status.SELECTED: Status.SELECTED, Status.ASSIGNED: Status.ASSIGNED},
         "items_saved",
     ),
@@ -1030,3 +1030,12 @@ def test_candidates_stay_in_reach(world: World) -> None:
         len(selectors.candidates(ctx=ctx_of(world.actors["office"]), year=2026, filters=selectors.Filters(), limit=2))
         == 2
     )
+
+
+def test_the_office_shapes_the_index_system_but_does_not_score(world: World, selected: Evaluation) -> None:
+    before = AuditEntry.objects.count()
+    with pytest.raises(DomainError, match="评分和评分说明由受托机构填写"):
+        services.items_save(actor=world.actors["office"], evaluation=selected, rows=scored_rows(selected))
+    assert AuditEntry.objects.count() == before
+    with scopes_disabled():
+        assert not selected.items.filter(score__isnull=False).exists()

@@ -21,7 +21,7 @@ from jixiao.rectification.models import Item as Rectification
 from jixiao.rectification.models import Source
 from tests.conftest import World
 from tests.factories import ProjectFactory, UserFactory
-from tests.keyeval.conftest import make_agency, scored_rows, select
+from tests.keyeval.conftest import make_agency, scored_rows, select, shaped_rows
 
 FIELDS = ("level1", "level2", "level3", "weight", "explanation", "standard", "score", "note")
 
@@ -328,7 +328,7 @@ def test_items_editor_refuses_a_bad_number(world: World, selected: Evaluation, c
     assert "立项依据充分性" in page and "添加指标" in page and "cdn" not in page.lower()
     with scopes_disabled():
         before = list(selected.items.values_list("level3", "weight"))
-    post = _rows_post(scored_rows(selected))
+    post = _rows_post(shaped_rows(selected))
     post["row_weight"][2] = "abc"
     response = office.post(_url("items_edit", selected.pk), post)
     page = _page(response)
@@ -336,7 +336,7 @@ def test_items_editor_refuses_a_bad_number(world: World, selected: Evaluation, c
     assert 'value="abc"' in page  # the typed rows stay on the page
     with scopes_disabled():
         assert list(selected.items.values_list("level3", "weight")) == before
-    post = _rows_post(scored_rows(selected))
+    post = _rows_post(shaped_rows(selected))
     post["row_level3"][0] = ""
     post["row_weight"][0] = "\uff11\uff10"  # full-width 10, as pasted from Excel
     blank_name = office.post(_url("items_edit", selected.pk), post)

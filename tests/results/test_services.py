@@ -178,7 +178,7 @@ def test_override_records_the_reason_and_what_it_replaced(world: World, drafted:
     assert (stored.action, stored.amount) == ("none", BASE)  # the draft itself is kept as drafted
     entries = audit("results.overridden")
     assert len(entries) == 1
-    assert entries[0].data["before"] == {"status": "accepted", "action": "none", "amount": "1000000.00"}
+    assert entries[0].data["before"] == {"status": "accepted", "action": "none", "amount": "1000000.00", "reason": ""}
     assert entries[0].data["reason"] == "执行率偏低，按县政府常务会议意见压减"
 
 
@@ -271,3 +271,26 @@ def test_a_project_shows_the_recommendation_drafted_from_it_and_the_one_for_its_
     assert [r.budget_year.year for r in selectors.for_project(project_a)] == [2027]
     assert [r.code for r in selectors.for_project(next_project)] == ["A001"]
     assert selectors.for_project(project_a)[0].project_id == world.project_a.pk
+
+
+def test_a_key_evaluation_older_than_the_latest_self_evaluation_does_not_decide(world: World) -> None:
+    # 2025's key evaluation rated the project 差; its 2026 self-evaluation is the newer result.
+    from tests.factories import FiscalYearFactory, ProjectFactory
+
+    with scopes_disabled():
+        earlier = ProjectFactory(
+            fiscal_year=FiscalYearFactory(region=world.region, year=2025),
+            unit=world.unit_a,
+            code=world.project_a.code,
+            category=world.project_a.category,
+            start_year=2025,
+            end_year=2025,
+        )
+    rated_key_evaluation(world, grade="差", total="52.00", project=earlier)
+    accepted_selfeval(world)
+    (a,) = [f for p, f in selectors.facts_for(previous_projects(world), 2027).items() if p == world.project_a.pk]
+    assert [g.source for g in a.grades] == ["selfeval"]
+    # A key evaluation of the same year as the self-evaluation still decides.
+    rated_key_evaluation(world, grade="中", total="75.50")
+    (a,) = [f for p, f in selectors.facts_for(previous_projects(world), 2027).items() if p == world.project_a.pk]
+    assert [g.source for g in a.grades] == ["selfeval", "keyeval"] and a.grades[1].grade == "中"

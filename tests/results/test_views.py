@@ -418,6 +418,14 @@ def test_finance_is_reminded_of_drafts(client_in: Any, drafted: Any, world: Worl
     response = client.get(reverse("results:list"))
     ctx = response.wsgi_request.jx  # type: ignore[attr-defined]
     assert [(t.title, t.count) for t in recommendations_waiting(world.actors["section"], ctx)] == [
-        ("待确认的结果应用建议", 2)
+        ("待确认的 2027 年度结果应用建议", 2)
     ]
     assert recommendations_waiting(world.actors["auditor"], ctx) == []
+    # Working in 2026, finance is reminded of the 2027 drafts it prepares the budget with.
+    this_year = client_in("section", year=2026).get(reverse("results:list")).wsgi_request.jx  # type: ignore[attr-defined]
+    (todo,) = recommendations_waiting(world.actors["section"], this_year)
+    assert (todo.title, todo.count, todo.url) == (
+        "待确认的 2027 年度结果应用建议",
+        2,
+        f"{reverse('results:list')}?year=2027&status=draft",
+    )
