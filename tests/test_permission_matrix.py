@@ -722,6 +722,11 @@ PAGES: dict[str, Case] = {
         lambda w: reverse("keyeval:outline", args=[keyeval_evaluation(w).pk]),
         allowed(KEYEVAL_VIEW, unit_b_editor=404),
     ),
+    "keyeval:scores_export": Case(
+        "get",
+        lambda w: reverse("keyeval:scores_export", args=[keyeval_evaluation(w).pk]),
+        allowed(KEYEVAL_VIEW, unit_b_editor=404),
+    ),
     "keyeval:assign": Case(
         "post",
         lambda w: reverse("keyeval:assign", args=[keyeval_evaluation(w).pk]),

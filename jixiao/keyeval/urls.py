@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("<int:pk>/report/", views.report_download, name="report_download"),
     path("<int:pk>/outline/", views.outline, name="outline"),
+    path("<int:pk>/scores.xlsx", views.scores_export, name="scores_export"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -31,6 +31,7 @@ from jixiao.keyeval import selectors, services
 from jixiao.keyeval.models import AGENCY_EDITABLE, Agency, Declaration, Evaluation, Status
 from jixiao.org.models import FiscalYear
 from jixiao.web.decorators import ctx_of, require_perm
+from jixiao.web.excel import xlsx_bytes
 from jixiao.web.pagination import paginate, querystring_without_page
 from jixiao.web.params import date_param, int_param
 
@@ -40,6 +41,7 @@ EVERY_PROJECT = 100_000  # recomputing the reasons of chosen projects must not s
 OFFICE_WORK = (Status.SELECTED, Status.ASSIGNED)
 OPEN = (Status.ASSIGNED, Status.WORKING)
 View = Callable[..., HttpResponse]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _number(value: str, label: str) -> Decimal | None:
@@ -569,6 +571,25 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     ev = _get(request, pk)
     return _file(ev.report, ev.report_name or "评价报告")
+
+
+SCORE_COLUMNS = ("一级指标", "二级指标", "三级指标", "分值", "得分", "指标解释", "评分标准", "评分说明")
+
+
+@require_perm("keyeval.view")
+@_redirect_undeclared
+def scores_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring table (评分表, the report's first annex) as .xlsx; without scores and notes for
+    the evaluated unit while the agency is still at work."""
+    ev = _get(request, pk)
+    items = selectors.facts(ev, scores=selectors.sees_scores(request.user, ev)).items
+    rows: list[list[Any]] = [
+        [i.level1, i.level2, i.level3, i.weight, i.score, i.explanation, i.standard, i.note] for i in items
+    ]
+    rows.append(["合计", "", "", sum((i.weight for i in items), Decimal(0)), core.total(items), "", "", ""])
+    response = HttpResponse(xlsx_bytes("评分表", SCORE_COLUMNS, rows), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{ev.title}-评分表.xlsx")
+    return response
 
 
 @require_perm("keyeval.view")

@@ -483,3 +483,26 @@ def test_list_queries_do_not_grow_with_rows(world: World, working: Evaluation, c
             fee=None,
         )
     assert {name: queries(name) for name in ("office", "agency")} == few
+
+
+def test_scoring_table_in_excel(world: World, working: Evaluation, client_for: Any) -> None:
+    from io import BytesIO
+    from urllib.parse import quote
+
+    from openpyxl import load_workbook
+
+    services.items_save(actor=world.actors["agency"], evaluation=working, rows=scored_rows(working, Decimal(2)))
+
+    def table(who: str) -> list[tuple[Any, ...]]:
+        response = client_for(who).get(_url("scores_export", working.pk))
+        assert response.status_code == 200 and quote("评分表.xlsx") in response["Content-Disposition"]
+        sheet = load_workbook(BytesIO(response.content)).active
+        return list(sheet.iter_rows(values_only=True))
+
+    rows = table("agency")
+    assert rows[0][:5] == ("一级指标", "二级指标", "三级指标", "分值", "得分")
+    assert rows[1][:5] == ("决策", "项目立项", "立项依据充分性", 4, 2) and rows[1][7] == "扣分：立项依据不充分"
+    assert rows[-1][:5] == ("合计", None, None, 100, 98)
+    # The evaluated unit gets the index system without the agency's scores while it works.
+    unit = table("unit_a_editor")
+    assert unit[1][:5] == ("决策", "项目立项", "立项依据充分性", 4, None) and unit[-1][4] is None
