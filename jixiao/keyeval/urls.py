@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.keyeval import views
+from jixiao.keyeval import views, views_agencies
 
 app_name = "keyeval"
 
@@ -21,8 +21,8 @@ urlpatterns = [
     path("<int:pk>/rate/", views.rate, name="rate"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
-    path("agencies/", views.agency_list, name="agency_list"),
-    path("agencies/new/", views.agency_new, name="agency_new"),
-    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
-    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("agencies/", views_agencies.agency_list, name="agency_list"),
+    path("agencies/new/", views_agencies.agency_new, name="agency_new"),
+    path("agencies/<int:pk>/", views_agencies.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/edit/", views_agencies.agency_edit, name="agency_edit"),
 ]

@@ -28,7 +28,7 @@ from jixiao.core.errors import DomainError, Forbidden
 from jixiao.core.money import wan_to_yuan
 from jixiao.core.numbers import AmountError, parse_amount
 from jixiao.keyeval import selectors, services
-from jixiao.keyeval.models import AGENCY_EDITABLE, Agency, Declaration, Evaluation, Status
+from jixiao.keyeval.models import AGENCY_EDITABLE, Declaration, Evaluation, Status
 from jixiao.org.models import FiscalYear
 from jixiao.web.decorators import ctx_of, require_perm
 from jixiao.web.excel import xlsx_bytes
@@ -606,87 +606,3 @@ def outline(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = content_disposition_header(True, f"{ev.title}-评价报告提纲.txt")
         return response
     return render(request, "keyeval/outline.html", {"ev": ev, "sections": sections})
-
-
-# --- agencies ---------------------------------------------------------------------------------
-
-
-@require_perm("agencies.view")
-def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = list(selectors.agencies(ctx=ctx_of(request)).annotate(people=Count("members")))
-    records = selectors.records([a.pk for a in agencies])
-    return render(
-        request,
-        "keyeval/agency_list.html",
-        {"rows": [(a, records[a.pk]) for a in agencies], "can_manage": has_perm(request.user, "keyeval.manage")},
-    )
-
-
-@require_perm("agencies.view")
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ctx = ctx_of(request)
-    agency = selectors.agency_get(actor=request.user, ctx=ctx, pk=pk)
-    evaluations = (
-        selectors.evaluations(actor=request.user, ctx=ctx)
-        .filter(agency=agency)
-        .select_related("unit", "fiscal_year")
-        .order_by("-fiscal_year__year", "-assigned_at")
-    )
-    return render(
-        request,
-        "keyeval/agency_detail.html",
-        {
-            "agency": agency,
-            "members": agency.members.order_by("username"),
-            "evaluations": evaluations,
-            "record": selectors.records([agency.pk])[agency.pk],
-            "can_manage": has_perm(request.user, "keyeval.manage"),
-        },
-    )
-
-
-def _agency_form(request: HttpRequest, agency: Agency | None) -> HttpResponse:
-    ctx = ctx_of(request)
-    region = ctx.current_region
-    people = User.objects.filter(region=region, role=Role.AGENCY).order_by("organization", "username")
-    fields = ("name", "credit_code", "qualifications", "contact", "phone", "email", "address")
-    values: dict[str, Any] = {f: getattr(agency, f, "") for f in fields}
-    values["active"] = agency.active if agency else True
-    values["members"] = {m.pk for m in agency.members.all()} if agency else set()
-    status = 200
-    if request.method == "POST":
-        post = request.POST
-        values = {f: post.get(f, "") for f in fields}
-        values["active"] = post.get("active") == "1"
-        member_ids = [int_param(v) for v in post.getlist("members")]
-        values["members"] = set(member_ids)
-        try:
-            if None in member_ids:
-                raise DomainError("机构评价人员选择有误，请刷新页面后重新选择")
-            data = services.AgencyIn(
-                **{f: values[f] for f in fields},
-                active=values["active"],
-                member_ids=[m for m in member_ids if m is not None],
-            )
-            saved = services.agency_save(actor=request.user, region=region, data=data, agency=agency)
-        except Forbidden:
-            raise PermissionDenied from None
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            status = 400
-        else:
-            messages.success(request, f"已保存机构「{saved.name}」")
-            return redirect("keyeval:agency_detail", pk=saved.pk)
-    return render(
-        request, "keyeval/agency_form.html", {"agency": agency, "values": values, "people": people}, status=status
-    )
-
-
-@require_perm("keyeval.manage")
-def agency_new(request: HttpRequest) -> HttpResponse:
-    return _agency_form(request, None)
-
-
-@require_perm("keyeval.manage")
-def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _agency_form(request, selectors.agency_get(actor=request.user, ctx=ctx_of(request), pk=pk))

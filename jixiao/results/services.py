@@ -117,13 +117,16 @@ def _locked(rec: Recommendation) -> Recommendation:
     )
 
 
-def accept(*, actor: Any, recommendation: Recommendation) -> Recommendation:
-    """Finance adopts the draft as it stands."""
+def accept(*, actor: Any, recommendation: Recommendation, seen: str = "") -> Recommendation:
+    """Finance adopts the draft as it stands. ``seen``: the draft's time as the page showed it;
+    when the draft was redrafted since, finance has not seen what it would adopt, and is told."""
     ensure_perm(actor, "results.decide", recommendation)
     with transaction.atomic():
         rec = _locked(recommendation)
         if rec.status != Status.DRAFT:
             raise DomainError(f"该建议当前为「{rec.get_status_display()}」，如需改变请调整并说明理由")
+        if seen and seen != rec.drafted_at.isoformat():
+            raise DomainError("该建议已按最新评价结果重新生成，请核对页面上的新建议后再确认")
         rec.status, rec.final_action, rec.final_amount = Status.ACCEPTED, rec.action, rec.amount
         rec.decided_by, rec.decided_at, rec.decision_note = actor, timezone.now(), ""
         rec.save(update_fields=DECISION_FIELDS)

@@ -167,7 +167,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     rec = selectors.recommendation_get(actor=request.user, ctx=ctx_of(request), pk=pk)
     try:
-        rec = services.accept(actor=request.user, recommendation=rec)
+        rec = services.accept(actor=request.user, recommendation=rec, seen=request.POST.get("drafted", ""))
     except Forbidden:
         raise PermissionDenied from None
     except DomainError as exc:

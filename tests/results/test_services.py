@@ -294,3 +294,17 @@ def test_a_key_evaluation_older_than_the_latest_self_evaluation_does_not_decide(
     rated_key_evaluation(world, grade="中", total="75.50")
     (a,) = [f for p, f in selectors.facts_for(previous_projects(world), 2027).items() if p == world.project_a.pk]
     assert [g.source for g in a.grades] == ["selfeval", "keyeval"] and a.grades[1].grade == "中"
+
+
+def test_accepting_a_draft_redrafted_since_the_page_was_read_is_refused(
+    world: World, next_year: FiscalYear, drafted: Any
+) -> None:
+    rec = recommendation_of("A001")
+    seen = rec.drafted_at.isoformat()
+    services.draft(actor=world.actors["office"], budget_year=next_year)  # someone redrafts meanwhile
+    with pytest.raises(DomainError, match="已按最新评价结果重新生成"):
+        services.accept(actor=world.actors["office"], recommendation=rec, seen=seen)
+    assert recommendation_of("A001").status == Status.DRAFT
+    fresh = recommendation_of("A001")
+    accepted = services.accept(actor=world.actors["office"], recommendation=fresh, seen=fresh.drafted_at.isoformat())
+    assert accepted.status == Status.ACCEPTED
