@@ -773,6 +773,11 @@ PAGES: dict[str, Case] = {
         allowed(RESULTS_DECIDERS, ok=302, section=400),
         notes="the office accepts first; the section then finds it decided (400)",
     ),
+    "results:accept_all": Case(
+        "post",
+        lambda w: reverse("results:accept_all") + f"?year={results_recommendation(w).budget_year.year}",
+        allowed(RESULTS_DECIDERS, ok=302),
+    ),
     "results:override": Case(
         "post",
         lambda w: reverse("results:override", args=[results_recommendation(w).pk]),
@@ -1505,6 +1510,13 @@ API: dict[tuple[str, str], Case] = {
         lambda w: f"/api/v1/results/recommendations/{results_recommendation(w).pk}/accept",
         allowed(RESULTS_DECIDERS, anonymous=401, section=400),
         notes="the office accepts first; the section then finds it decided",
+    ),
+    ("post", "/api/v1/results/accept"): Case(
+        "post",
+        lambda w: "/api/v1/results/accept",
+        allowed(RESULTS_DECIDERS, anonymous=401),
+        data=lambda w, a: {"year": results_recommendation(w).budget_year.year, "action": "none"},
+        json=True,
     ),
     ("post", "/api/v1/results/recommendations/{recommendation_id}/override"): Case(
         "post",

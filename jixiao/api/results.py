@@ -219,6 +219,35 @@ def accept(request: HttpRequest, recommendation_id: int) -> Any:
     return _recommendation(request, recommendation_id)
 
 
+class AcceptAllIn(Schema):
+    year: int = Field(description="预算年度")
+    action: str = Field("", description="只采纳该建议的（动作代码，或 conditional）；不填为全部")
+    unit_id: Id | None = Field(None, description="只采纳该单位的")
+
+
+class AcceptAllOut(Schema):
+    year: int
+    accepted: int = Field(description="采纳的建议数（每条一条操作日志）")
+
+
+@router.post(
+    "/results/accept",
+    response=AcceptAllOut,
+    summary="批量采纳：按建议采纳某预算年度（可限建议、单位）本人可见范围内全部待确认的建议",
+)
+def accept_all(request: HttpRequest, payload: AcceptAllIn) -> Any:
+    require(request, "results.decide")
+    ctx = ctx_of(request)
+    budget_year = _fiscal_year(ctx, payload.year)
+    listed = selectors.recommendation_list(
+        ctx=ctx,
+        year=budget_year.year,
+        action=choice(payload.action, ACTION_FILTERS, "action"),
+        unit_id=payload.unit_id,
+    )
+    return {"year": budget_year.year, "accepted": services.accept_all(actor=request.user, recommendations=listed)}
+
+
 class OverrideIn(Schema):
     action: Word = Field(description="财政确定的意见：priority、keep、reduce、cut、after_rectification 或 none")
     amount: Yuan = Field(description='财政确定的安排数（元），如 "900000.00"')

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from jixiao.accounts.permissions import ensure_perm
@@ -137,6 +138,30 @@ def accept(*, actor: Any, recommendation: Recommendation, seen: str = "") -> Rec
             data={"code": rec.code, "action": rec.action, "amount": str(rec.amount)},
         )
     return rec
+
+
+def accept_all(*, actor: Any, recommendations: QuerySet[Recommendation]) -> int:
+    """Finance adopts, as they stand, every draft in ``recommendations`` (the filtered list it is
+    reading, within its reach): one audit entry per recommendation, all in one transaction."""
+    ensure_perm(actor, "results.decide")
+    now = timezone.now()
+    with transaction.atomic():
+        drafts = list(recommendations.filter(status=Status.DRAFT).select_for_update(of=("self",)).order_by("pk"))
+        for rec in drafts:
+            ensure_perm(actor, "results.decide", rec)
+            rec.status, rec.final_action, rec.final_amount = Status.ACCEPTED, rec.action, rec.amount
+            rec.decided_by, rec.decided_at, rec.decision_note = actor, now, ""
+        if drafts:
+            manager = Recommendation.objects.with_scope(region=[drafts[0].region_id], unit=None)
+            manager.bulk_update(drafts, DECISION_FIELDS, batch_size=500)
+        for rec in drafts:
+            log_action(
+                actor=actor,
+                action="results.accepted",
+                target=rec,
+                data={"code": rec.code, "action": rec.action, "amount": str(rec.amount), "batch": True},
+            )
+    return len(drafts)
 
 
 def ceiling(recommendation: Recommendation) -> Decimal:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.recommendation_list, name="list"),
     path("draft/", views.draft, name="draft"),
     path("export/", views.export, name="export"),
+    path("accept/", views.accept_all, name="accept_all"),
     path("rules/", views.rules, name="rules"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),

@@ -85,6 +85,8 @@ def _list_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
             "unit_choices": unit_list(actor=request.user, ctx=ctx),
             "rules": selectors.rules_in_force(ctx.current_region),
             "can_manage": has_perm(request.user, "results.manage"),
+            "can_decide": has_perm(request.user, "results.decide"),
+            "drafts_shown": listed.filter(status=Status.DRAFT).count(),
             "can_see_projects": has_perm(request.user, "budget.view"),
         },
         status=status,
@@ -175,6 +177,19 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail_page(request, rec, status=400)
     messages.success(request, f"已采纳建议：{rec.label}，安排 {yuan_to_wan(rec.amount):,.2f} 万元")
     return redirect("results:detail", pk=rec.pk)
+
+
+@require_POST
+@require_perm("results.decide")
+def accept_all(request: HttpRequest) -> HttpResponse:
+    """Adopt every draft the list shows under its current filters (the query string)."""
+    try:
+        count = services.accept_all(actor=request.user, recommendations=_listed(request, _choice(request)))
+    except Forbidden:
+        raise PermissionDenied from None
+    messages.success(request, f"已采纳 {count} 条建议" if count else "当前筛选下没有待确认的建议")
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('results:list')}{'?' + query if query else ''}")
 
 
 def _wan(value: str) -> Decimal:

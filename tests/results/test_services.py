@@ -308,3 +308,32 @@ def test_accepting_a_draft_redrafted_since_the_page_was_read_is_refused(
     fresh = recommendation_of("A001")
     accepted = services.accept(actor=world.actors["office"], recommendation=fresh, seen=fresh.drafted_at.isoformat())
     assert accepted.status == Status.ACCEPTED
+
+
+def test_accept_all_adopts_the_drafts_shown_one_audit_entry_each(
+    world: World, next_year: FiscalYear, drafted: Any
+) -> None:
+    from jixiao.accounts.permissions import actor_context
+
+    def ctx_of(actor: Any) -> Any:
+        return actor_context(actor, region_id=None, year=None, today_year=2026)
+
+    services.override(
+        actor=world.actors["office"],
+        recommendation=recommendation_of("B001"),
+        action="keep",
+        amount=BASE,
+        note="刚性支出",
+    )
+    section = world.actors["section"]  # oversees unit A and its school, not unit B
+    listed = selectors.recommendation_list(ctx=ctx_of(section), year=2027)
+    assert services.accept_all(actor=section, recommendations=listed) == 2
+    assert {r.code: r.status for r in Recommendation.objects.with_scopes_disabled().all()} == {
+        "A001": Status.ACCEPTED,
+        "A002": Status.ACCEPTED,
+        "B001": Status.OVERRIDDEN,
+    }
+    assert len(audit("results.accepted")) == 2
+    assert services.accept_all(actor=section, recommendations=listed) == 0
+    with pytest.raises(Forbidden):
+        services.accept_all(actor=world.actors["auditor"], recommendations=listed)

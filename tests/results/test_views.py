@@ -429,3 +429,19 @@ def test_finance_is_reminded_of_drafts(client_in: Any, drafted: Any, world: Worl
         2,
         f"{reverse('results:list')}?year=2027&status=draft",
     )
+
+
+def test_accept_all_adopts_what_the_filter_shows(client_in: Any, world: World, drafted: Any) -> None:
+    client = client_in("office")
+    page = client.get(reverse("results:list"), {"unit": world.unit_b.pk}).content.decode()
+    assert "采纳当前筛选的 1 条待确认建议" in page
+    response = client.post(f"{reverse('results:accept_all')}?year=2027&unit={world.unit_b.pk}", follow=True)
+    assert messages_of(response) == ["已采纳 1 条建议"]
+    assert response.redirect_chain[-1][0].endswith(f"?year=2027&unit={world.unit_b.pk}")
+    with scopes_disabled():
+        assert dict(Recommendation.objects.values_list("code", "status")) == {
+            "A001": "draft",
+            "A002": "draft",
+            "B001": "accepted",
+        }
+    assert client_in("auditor").post(reverse("results:accept_all")).status_code == 403
