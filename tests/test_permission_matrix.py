@@ -738,6 +738,20 @@ PAGES: dict[str, Case] = {
     "keyeval:submit": Case(
         "post", lambda w: reverse("keyeval:submit", args=[keyeval_evaluation(w).pk]), allowed(["agency"], ok=400)
     ),
+    "keyeval:feedback": Case(
+        "post",
+        lambda w: reverse("keyeval:feedback", args=[keyeval_reported(w).pk]),
+        allowed(["unit_a_editor", "unit_b_editor"], ok=400, unit_a_editor=404, unit_b_editor=404),
+        notes="the report is on unit A's school (a sub-unit): unit A's editor reaches unit A only",
+        variants=[
+            Case(
+                "post",
+                lambda w: reverse("keyeval:feedback", args=[keyeval_reported(w).pk]),
+                allowed(["unit_a_editor", "unit_b_editor"], unit_a_editor=404, unit_b_editor=404),
+                data=lambda w, a: {"text": "满意度调查样本偏少"},
+            )
+        ],
+    ),
     "keyeval:return_report": Case(
         "post",
         lambda w: reverse("keyeval:return_report", args=[keyeval_reported(w).pk]),
@@ -1453,6 +1467,14 @@ API: dict[tuple[str, str], Case] = {
         data=lambda w, a: {"reason": "项目调整"},
         json=True,
         notes="a submitted report is returned or rated, not cancelled",
+    ),
+    ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/feedback"): Case(
+        "post",
+        lambda w: f"/api/v1/keyeval/evaluations/{keyeval_evaluation(w).pk}/feedback",
+        allowed(["unit_a_editor"], ok=400, anonymous=401, unit_b_editor=404),
+        data=lambda w, a: {"text": "满意度调查样本偏少"},
+        json=True,
+        notes="the work is under way: no report to comment on yet",
     ),
     ("post", "/api/v1/keyeval/evaluations/{evaluation_id}/return"): Case(
         "post",

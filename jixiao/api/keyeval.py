@@ -51,6 +51,7 @@ ACTIONS = [
     ((EvalStatus.SELECTED, EvalStatus.ASSIGNED, EvalStatus.WORKING), "cancel", "取消评价", "keyeval.manage", True),
     (tuple(AGENCY_EDITABLE), "items", "评分", "keyeval.score", False),
     (tuple(AGENCY_EDITABLE), "submit", "提交评价报告", "keyeval.score", False),
+    ((EvalStatus.SUBMITTED,), "feedback", "反馈对评价报告的意见", "keyeval.feedback", True),
     ((EvalStatus.SUBMITTED,), "return", "退回评价报告", "keyeval.manage", True),
     ((EvalStatus.SUBMITTED,), "rate", "评定报告质量", "keyeval.manage", False),
 ]
@@ -512,6 +513,7 @@ class EvaluationDetailOut(EvaluationOut):
     report_name: str = Field(description="评价报告文件名（在页面上下载）")
     report_size: int
     submitted_by: str | None
+    feedback: str = Field(description="被评价单位对报告的意见")
     return_note: str = Field(description="最近一次退回意见")
     quality_note: str = Field(description="质量评价意见")
     rated_by: str | None
@@ -765,6 +767,21 @@ class NoteIn(Schema):
 def return_evaluation(request: HttpRequest, evaluation_id: int, payload: NoteIn) -> Any:
     require(request, "keyeval.manage")
     services.return_report(actor=request.user, evaluation=_evaluation(request, evaluation_id), note=payload.note)
+    return _detail(request, evaluation_id)
+
+
+class FeedbackIn(Schema):
+    text: Text = Field(description="被评价单位对评价报告的意见（再次反馈则替换）")
+
+
+@router.post(
+    "/keyeval/evaluations/{int:evaluation_id}/feedback",
+    response=EvaluationDetailOut,
+    summary="被评价单位反馈对已提交评价报告的意见",
+)
+def feedback_evaluation(request: HttpRequest, evaluation_id: int, payload: FeedbackIn) -> Any:
+    require(request, "keyeval.feedback")
+    services.feedback(actor=request.user, evaluation=_evaluation(request, evaluation_id), text=payload.text)
     return _detail(request, evaluation_id)
 
 

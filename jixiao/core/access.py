@@ -76,6 +76,7 @@ PERMISSIONS: dict[str, str] = {
     "agencies.view": "查看第三方机构库及其报告质量记录",
     "keyeval.manage": "选定重点评价项目，委托第三方机构，审核、评定评价报告，维护第三方机构库",
     "keyeval.score": "签署利益冲突声明，维护评价指标体系并评分，上传工作底稿和评价报告",
+    "keyeval.feedback": "对本单位被评价项目已提交的评价报告反馈意见",
     "results.view": "查看结果应用建议（评价结果与下年预算挂钩）",
     "results.manage": "生成结果应用建议，维护结果应用规则",
     "results.decide": "采纳或调整结果应用建议",
@@ -146,6 +147,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "rectification.view",
             "rectification.respond",
             "keyeval.view",
+            "keyeval.feedback",
             "results.view",
         }
     ),

@@ -19,6 +19,7 @@ class KeyevalConfig(AppConfig):
                 "keyeval.evaluation.items_saved": "修改评价指标体系",
                 "keyeval.evaluation.scored": "评分",
                 "keyeval.evaluation.submitted": "提交评价报告",
+                "keyeval.evaluation.feedback": "被评价单位反馈评价报告意见",
                 "keyeval.evaluation.returned": "退回评价报告",
                 "keyeval.evaluation.rated": "评定评价报告质量",
                 "keyeval.evidence.added": "上传评价工作底稿",

@@ -96,6 +96,13 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, null=True, related_name="+"
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # The evaluated unit's view of the submitted report (征求被评价单位意见), for the office to weigh
+    # before it returns or rates the report; a resubmission asks again.
+    feedback = models.TextField("被评价单位意见", blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="反馈人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
     return_note = models.TextField("退回意见", blank=True)
     returns = models.PositiveSmallIntegerField("退回次数", default=0)
     quality = score_field("报告质量评分")

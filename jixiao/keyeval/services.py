@@ -526,6 +526,21 @@ def submit(
     return evaluation
 
 
+def feedback(*, actor: Any, evaluation: Evaluation, text: str) -> Evaluation:
+    """The evaluated unit's view of the submitted report (征求被评价单位意见): facts it disputes,
+    problems it has already fixed. The office reads it before returning or rating the report;
+    writing again replaces it."""
+    ensure_perm(actor, "keyeval.feedback", evaluation)
+    text = _text(text, "反馈意见", required=True)
+    with transaction.atomic():
+        evaluation = _locked(evaluation)
+        _status(evaluation, (Status.SUBMITTED,), "反馈意见")
+        evaluation.feedback, evaluation.feedback_by, evaluation.feedback_at = text, actor, timezone.now()
+        evaluation.save(update_fields=["feedback", "feedback_by", "feedback_at"])
+        log_action(actor=actor, action="keyeval.evaluation.feedback", target=evaluation, data={"length": len(text)})
+    return evaluation
+
+
 def return_report(*, actor: Any, evaluation: Evaluation, note: str) -> Evaluation:
     """The office sends the report back for revision."""
     ensure_perm(actor, "keyeval.manage", evaluation)
@@ -538,6 +553,7 @@ def return_report(*, actor: Any, evaluation: Evaluation, note: str) -> Evaluatio
         # The score is the agency's again until it resubmits: no stale total on any page.
         evaluation.total, evaluation.grade = None, ""
         evaluation.save(update_fields=["status", "return_note", "returns", "total", "grade"])
+        # The unit's feedback stays on record (the audit log and this field) until it writes again.
         log_action(actor=actor, action="keyeval.evaluation.returned", target=evaluation, data={"reason": note})
     return evaluation
 

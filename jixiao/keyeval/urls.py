@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/feedback/", views.feedback, name="feedback"),
     path("<int:pk>/return/", views.return_report, name="return_report"),
     path("<int:pk>/rate/", views.rate, name="rate"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),

@@ -284,6 +284,7 @@ def _detail(request: HttpRequest, ev: Evaluation, *, status: int = 200) -> HttpR
             "can_shape": manage and ev.status in OFFICE_WORK,
             "can_cancel": manage and ev.status in (*OFFICE_WORK, Status.WORKING),
             "can_review": manage and ev.status == Status.SUBMITTED,
+            "can_feedback": ev.status == Status.SUBMITTED and has_perm(user, "keyeval.feedback", ev),
             "can_raise": ev.status in (Status.SUBMITTED, Status.RATED) and has_perm(user, "rectification.manage", ev),
             "rectifications": ev.rectifications.order_by("-created_at") if can_rectify else [],
             "can_work": can_work,
@@ -392,6 +393,15 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _act(request, pk, run, "已提交评价报告，等待财政审核")
+
+
+@require_POST
+@require_perm("keyeval.feedback")
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(ev: Evaluation) -> object:
+        return services.feedback(actor=request.user, evaluation=ev, text=request.POST.get("text", ""))
+
+    return _act(request, pk, run, "已反馈对评价报告的意见")
 
 
 @require_POST

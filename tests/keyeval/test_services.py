@@ -254,6 +254,12 @@ WORKFLOW = {
         "submitted",
         AGENCY_ONLY_WHEN_DECLARED,
     ),
+    "feedback": Step(
+        "unit_a_editor",
+        lambda w, e, a: services.feedback(actor=a, evaluation=e, text="第三项扣分所指合同已补签"),
+        {Status.SUBMITTED: Status.SUBMITTED},
+        "feedback",
+    ),
     "return": Step(
         "office",
         lambda w, e, a: services.return_report(actor=a, evaluation=e, note="请补充满意度调查样本说明"),

@@ -506,3 +506,39 @@ def test_scoring_table_in_excel(world: World, working: Evaluation, client_for: A
     # The evaluated unit gets the index system without the agency's scores while it works.
     unit = table("unit_a_editor")
     assert unit[1][:5] == ("决策", "项目立项", "立项依据充分性", 4, None) and unit[-1][4] is None
+
+
+def test_the_evaluated_unit_comments_on_the_submitted_report(
+    world: World, working: Evaluation, client_for: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.audit.models import AuditEntry
+
+    unit = client_for("unit_a_editor")
+    assert unit.post(_url("feedback", working.pk), {"text": "x"}).status_code == 400  # nothing submitted yet
+    agency = world.actors["agency"]
+    services.items_save(actor=agency, evaluation=working, rows=scored_rows(working, Decimal(2)))
+    report = SimpleUploadedFile("报告.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    services.submit(actor=agency, evaluation=working, conclusion="总体较好", report=report)
+    assert "feedback-form" in _page(unit.get(_url("evaluation_detail", working.pk)))
+    assert unit.post(_url("feedback", working.pk), {"text": "  "}).status_code == 400
+    response = unit.post(_url("feedback", working.pk), {"text": "第三项扣分所指合同已于10月补签，附件已报区财政局。"})
+    assert response.status_code == 302
+    office_page = _page(client_for("office").get(_url("evaluation_detail", working.pk)))
+    assert "被评价单位意见：第三项扣分所指合同已于10月补签" in office_page and "feedback-form" not in office_page
+    with scopes_disabled():
+        assert AuditEntry.objects.filter(action="keyeval.evaluation.feedback").count() == 1
+    # The leader reads it; only the editor writes; unit B does not reach it.
+    assert client_for("unit_a_leader").post(_url("feedback", working.pk), {"text": "x"}).status_code == 403
+    assert client_for("unit_b_editor").post(_url("feedback", working.pk), {"text": "x"}).status_code == 404
+    # Over the API, a second word replaces the first.
+    again = unit.post(
+        f"/api/v1/keyeval/evaluations/{working.pk}/feedback",
+        data={"text": "补充：合同扫描件见附件"},
+        content_type="application/json",
+    )
+    assert again.status_code == 200 and again.json()["feedback"] == "补充：合同扫描件见附件"
+    services.rate(actor=world.actors["office"], evaluation=working, quality=Decimal(88))
+    late = unit.post(_url("feedback", working.pk), {"text": "晚了"})
+    assert late.status_code == 400 and "不能反馈意见" in _page(late)
