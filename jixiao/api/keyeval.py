@@ -29,7 +29,6 @@ from jixiao.api.pagination import Pages
 from jixiao.budget import selectors as budget_selectors
 from jixiao.budget.models import Project, ProjectCategory
 from jixiao.core import keyeval as core
-from jixiao.core.access import Role
 from jixiao.core.money import wan_to_yuan
 from jixiao.keyeval import selectors, services
 from jixiao.keyeval.models import AGENCY_EDITABLE, Agency, Declaration, Evaluation, Evidence, Item
@@ -42,7 +41,6 @@ MAX_ID = 2**63 - 1
 MAX_SELECT = 100  # projects selected in one request
 NOT_DECLARED = "请先签署利益冲突声明"
 # The office commissions and the auditor checks independence: both see conflicts and why.
-SEES_CONFLICTS = (Role.OFFICE, Role.AUDITOR)
 
 # What the caller may do to an evaluation in each state: (states, action, label, permission, needs text).
 ACTIONS = [
@@ -119,12 +117,6 @@ Level1 = Annotated[str, AfterValidator(at_most(10)), Field(json_schema_extra={"m
 def _require_any(request: HttpRequest, *perms: str) -> None:
     if not any(has_perm(request.user, perm) for perm in perms):
         raise HttpError(403, "您没有执行此操作的权限")
-
-
-def _sees_fee(actor: Any) -> bool:
-    """The fee is finance's business: the units and the agencies do not see it (those who may
-    read the agency registry do)."""
-    return has_perm(actor, "agencies.view")
 
 
 # --- agencies --------------------------------------------------------------------------------
@@ -556,10 +548,7 @@ class EvaluationDetailOut(EvaluationOut):
 
     @staticmethod
     def resolve_declarations(obj: Evaluation, context: dict[str, Any]) -> list[Any]:
-        found = obj.declarations.select_related("user")
-        if getattr(context["request"].user, "role", None) not in SEES_CONFLICTS:
-            found = found.filter(conflict=False)
-        return list(found)
+        return list(selectors.declarations_for(context["request"].user, obj))
 
     @staticmethod
     def resolve_created_by(obj: Evaluation) -> str:
@@ -605,7 +594,7 @@ def _evaluation(request: HttpRequest, evaluation_id: int, *, declared: bool = Tr
 def _detail(request: HttpRequest, evaluation_id: int) -> EvaluationDetailOut:
     """The detail as the caller may see it: with the fee and the declarations for finance."""
     evaluation = _evaluation(request, evaluation_id)
-    schema = FinanceDetailOut if _sees_fee(request.user) else EvaluationDetailOut
+    schema = FinanceDetailOut if selectors.sees_fee(request.user) else EvaluationDetailOut
     out = schema.from_orm(evaluation, context={"request": request})
     if not selectors.sees_scores(request.user, evaluation):
         for item in out.items:

@@ -102,6 +102,21 @@ def sees_scores(actor: Any, evaluation: Evaluation) -> bool:
     return getattr(actor, "role", None) not in unit_roles or evaluation.status in (Status.SUBMITTED, Status.RATED)
 
 
+def sees_fee(actor: Any) -> bool:
+    """The fee is finance's business: those who may read the agency registry see it; the units
+    and the agencies do not."""
+    return has_perm(actor, "agencies.view")
+
+
+def declarations_for(actor: Any, evaluation: Evaluation) -> QuerySet[Declaration]:
+    """The declarations the actor sees: the office (which commissions) and the auditor (who checks
+    independence) see conflicts and their reasons too; everyone else only the clean ones."""
+    found = evaluation.declarations.select_related("user")
+    if getattr(actor, "role", None) in (Role.OFFICE, Role.AUDITOR):
+        return found
+    return found.filter(conflict=False)
+
+
 def evidence_get(*, actor: Any, ctx: ActorContext, pk: int) -> Evidence:
     found = Evidence.objects.filter(pk=pk).first()
     if found is None:

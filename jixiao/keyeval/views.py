@@ -23,7 +23,6 @@ from jixiao.accounts.models import User
 from jixiao.accounts.permissions import ActorContext, has_perm
 from jixiao.budget.models import Project, ProjectCategory
 from jixiao.core import keyeval as core
-from jixiao.core.access import Role
 from jixiao.core.errors import DomainError, Forbidden
 from jixiao.core.money import wan_to_yuan
 from jixiao.core.numbers import AmountError, parse_amount
@@ -84,11 +83,6 @@ def _redirect_undeclared(view: View) -> View:
 
 def _get(request: HttpRequest, pk: int) -> Evaluation:
     return selectors.evaluation_get(actor=request.user, ctx=ctx_of(request), pk=pk)
-
-
-def _sees_all_declarations(user: Any) -> bool:
-    # The office commissions and the auditor checks independence: both see conflicts and why.
-    return getattr(user, "role", None) in (Role.OFFICE, Role.AUDITOR)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -250,9 +244,7 @@ def _detail(request: HttpRequest, ev: Evaluation, *, status: int = 200) -> HttpR
     manage = has_perm(user, "keyeval.manage", ev)
     # evaluation_get let an agency member in only as a declared member of the evaluation's agency.
     can_work = selectors.is_agency(user) and has_perm(user, "keyeval.score") and ev.status in AGENCY_EDITABLE
-    declarations = ev.declarations.select_related("user")
-    if not _sees_all_declarations(user):
-        declarations = declarations.filter(conflict=False)
+    declarations = selectors.declarations_for(user, ev)
     can_rectify = has_perm(user, "rectification.view", ev)
     return render(
         request,
@@ -266,10 +258,9 @@ def _detail(request: HttpRequest, ev: Evaluation, *, status: int = 200) -> HttpR
             ],
             "indicators": services.goal_indicators(project),
             "selfevals": [(s, has_perm(user, "evaluation.view", s)) for s in selectors.selfevals_of(ev)],
-            "show_fee": has_perm(user, "agencies.view"),
+            "show_fee": selectors.sees_fee(user),
             "show_scores": selectors.sees_scores(user, ev),
             "declarations": declarations,
-            "all_declarations": _sees_all_declarations(user),
             "groups": [
                 (level, weight, score, [i for i in items if i.level1 == level])
                 for level, (weight, score) in core.subtotals(core_items).items()
